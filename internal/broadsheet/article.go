@@ -1,0 +1,259 @@
+package broadsheet
+
+import (
+	"context"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Status is an article's publication state. A published article with a future
+// PublishedAt is scheduled: invisible to readers until then.
+type Status string
+
+const (
+	StatusDraft     Status = "draft"
+	StatusPublished Status = "published"
+)
+
+// Author is who wrote an article, as shown to readers.
+type Author struct {
+	Name string `json:"name"`
+	Bio  string `json:"bio,omitempty"`
+}
+
+// Article is the unit of publishing.
+type Article struct {
+	ID           string
+	Slug         string
+	Title        string
+	Summary      string
+	Body         string // Markdown, as the editor wrote it
+	BodyHTML     string // rendered and sanitised once, on write
+	Author       Author
+	Tags         []string
+	Status       Status
+	PublishedAt  time.Time // zero for drafts that never had a date
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	Version      int64
+	CommentsOpen bool
+	CommentCount int64
+}
+
+// VisibleAt reports whether readers may see the article at time now.
+func (a *Article) VisibleAt(now time.Time) bool {
+	return a.Status == StatusPublished && !a.PublishedAt.IsZero() && !a.PublishedAt.After(now)
+}
+
+// Limits on article fields.
+const (
+	MaxTitleRunes   = 300
+	MaxSummaryRunes = 1000
+	MaxBodyBytes    = 200_000
+	MaxAuthorRunes  = 100
+	MaxBioRunes     = 2000
+	MaxTags         = 10
+	MaxTagRunes     = 50
+	MaxSlugLen      = 120
+)
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+
+// ValidSlug reports whether s is a slug as the contract defines it.
+func ValidSlug(s string) bool { return len(s) <= MaxSlugLen && slugPattern.MatchString(s) }
+
+// Slugify turns a title into a slug: accents folded, lower case, words joined by hyphens.
+func Slugify(title string) string {
+	folded, _, _ := transform.String(transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), title)
+	var b strings.Builder
+	hyphen := false
+	for _, r := range strings.ToLower(folded) {
+		switch {
+		case r == '\'' || r == '’':
+			// "Pakistan's" → "pakistans", not "pakistan-s".
+		case r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if hyphen && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			hyphen = false
+			b.WriteRune(r)
+		default:
+			hyphen = true
+		}
+	}
+	s := b.String()
+	if len(s) > MaxSlugLen {
+		s = strings.TrimRight(s[:MaxSlugLen], "-")
+		if i := strings.LastIndexByte(s, '-'); i > MaxSlugLen/2 {
+			s = s[:i]
+		}
+	}
+	return s
+}
+
+// ArticleInput is what an editor sends to create or replace an article.
+type ArticleInput struct {
+	Title        string   `json:"title"`
+	Body         string   `json:"body"`
+	Summary      string   `json:"summary"`
+	Author       Author   `json:"author"`
+	Tags         []string `json:"tags"`
+	Slug         string   `json:"slug"`
+	Status       Status   `json:"status"`
+	PublishedAt  string   `json:"publishedAt"` // RFC 3339; parsed by Validate
+	CommentsOpen *bool    `json:"commentsOpen"`
+
+	publishedAt time.Time
+}
+
+// PublishedTime is the validated publishedAt, zero when none was given.
+func (in *ArticleInput) PublishedTime() time.Time { return in.publishedAt }
+
+// Normalize trims and NFC-normalises text fields, lower-cases tags and fills defaults.
+func (in *ArticleInput) Normalize() {
+	in.Title = CleanText(in.Title)
+	in.Summary = CleanText(in.Summary)
+	in.Body = strings.TrimSpace(norm.NFC.String(in.Body))
+	in.Author.Name = CleanText(in.Author.Name)
+	in.Author.Bio = CleanText(in.Author.Bio)
+	in.Slug = strings.TrimSpace(in.Slug)
+	in.PublishedAt = strings.TrimSpace(in.PublishedAt)
+	if in.Status == "" {
+		in.Status = StatusDraft
+	}
+	seen := map[string]bool{}
+	tags := in.Tags[:0:0]
+	for _, t := range in.Tags {
+		t = Slugify(t)
+		if t != "" && !seen[t] {
+			seen[t] = true
+			tags = append(tags, t)
+		}
+	}
+	in.Tags = tags
+	if in.Slug == "" {
+		in.Slug = Slugify(in.Title)
+	}
+}
+
+// Validate checks a normalised input. Every problem is reported by field.
+func (in *ArticleInput) Validate() error {
+	f := FieldErrors{}
+	checkText(f, "title", in.Title, true, MaxTitleRunes)
+	checkText(f, "summary", in.Summary, false, MaxSummaryRunes)
+	checkText(f, "author.name", in.Author.Name, true, MaxAuthorRunes)
+	checkText(f, "author.bio", in.Author.Bio, false, MaxBioRunes)
+	switch {
+	case in.Body == "":
+		f.Add("body", "is required")
+	case !utf8.ValidString(in.Body):
+		f.Add("body", "must be valid UTF-8")
+	case len(in.Body) > MaxBodyBytes:
+		f.Add("body", "is too long")
+	case strings.ContainsRune(in.Body, 0):
+		f.Add("body", "must not contain NUL characters")
+	}
+	if !ValidSlug(in.Slug) {
+		f.Add("slug", "must be lower-case letters, digits and single hyphens, at most 120 characters")
+	}
+	if in.Status != StatusDraft && in.Status != StatusPublished {
+		f.Add("status", "must be draft or published")
+	}
+	if len(in.Tags) > MaxTags {
+		f.Add("tags", "at most 10 tags")
+	}
+	for _, t := range in.Tags {
+		if utf8.RuneCountInString(t) > MaxTagRunes {
+			f.Add("tags", "a tag is too long")
+		}
+	}
+	if in.PublishedAt != "" {
+		t, err := time.Parse(time.RFC3339, in.PublishedAt)
+		switch {
+		case err != nil:
+			f.Add("publishedAt", "must be an RFC 3339 time such as 2026-11-27T14:44:26Z")
+		case t.Year() < 1970 || t.Year() > 9999:
+			f.Add("publishedAt", "is out of range")
+		default:
+			in.publishedAt = t.UTC()
+		}
+	}
+	return f.Err()
+}
+
+// CleanText NFC-normalises and trims a single-line text field.
+func CleanText(s string) string { return strings.TrimSpace(norm.NFC.String(s)) }
+
+// checkText validates a plain-text field: presence, length, and no control characters.
+func checkText(f FieldErrors, field, s string, required bool, maxRunes int) {
+	switch {
+	case s == "" && required:
+		f.Add(field, "is required")
+	case !utf8.ValidString(s):
+		f.Add(field, "must be valid UTF-8")
+	case utf8.RuneCountInString(s) > maxRunes:
+		f.Add(field, "is too long")
+	case hasControl(s, false):
+		f.Add(field, "must not contain control characters")
+	}
+}
+
+// hasControl reports control characters (NUL included); newlines and tabs are
+// allowed where multiline is true.
+func hasControl(s string, multiline bool) bool {
+	for _, r := range s {
+		if multiline && (r == '\n' || r == '\t' || r == '\r') {
+			continue
+		}
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedKeys[M ~map[string]V, V any](m M) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// ArticleFilter selects published articles for readers.
+type ArticleFilter struct {
+	Tag    string
+	Author string
+}
+
+// Page is one page of a cursor-paginated list. Next is the store's opaque
+// position; the transport layer seals it into a tamper-evident cursor.
+type Page[T any] struct {
+	Items []T
+	Next  map[string]string
+}
+
+// ArticleStore keeps articles. Implementations must enforce slug uniqueness and
+// versions atomically (conditional writes), never by reading first.
+type ArticleStore interface {
+	CreateArticle(ctx context.Context, a *Article) error
+	// ReplaceArticle stores a over the version expectVersion; it fails with
+	// CodePreconditionFailed if the stored version differs.
+	ReplaceArticle(ctx context.Context, a *Article, old *Article) error
+	DeleteArticle(ctx context.Context, a *Article) error
+	ArticleByID(ctx context.Context, id string) (*Article, error)
+	ArticleBySlug(ctx context.Context, slug string) (*Article, error)
+	// PublishedArticles lists visible articles newest first (PublishedAt ≤ now).
+	PublishedArticles(ctx context.Context, f ArticleFilter, now time.Time, limit int, after map[string]string) (Page[*Article], error)
+	// ArticlesByStatus lists every article for editors, newest first; status "" means all.
+	ArticlesByStatus(ctx context.Context, status Status, limit int, after map[string]string) (Page[*Article], error)
+}

@@ -1,0 +1,74 @@
+// Package editor serves the authenticated /admin routes of the Editor
+// function: article writes and comment moderation.
+package editor
+
+import (
+	"context"
+	"crypto/rand"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+
+	"broadsheet/internal/apigw"
+	"broadsheet/internal/broadsheet"
+	"broadsheet/internal/cursor"
+	"broadsheet/internal/dynamo"
+)
+
+// ArticleStore is what the editor needs of article storage.
+type ArticleStore interface {
+	broadsheet.ArticleStore
+	ArticleIDBySlug(ctx context.Context, slug string) (string, error)
+}
+
+// Handler serves the routes.
+type Handler struct {
+	Articles ArticleStore
+	Cursors  *cursor.Sealer
+	Now      func() time.Time
+	NewID    func() string
+}
+
+// New wires the handler from the function's environment.
+func New(ctx context.Context, getenv func(string) string) (any, error) {
+	apigw.SetupLogging(getenv)
+	store, err := dynamo.FromEnv(ctx, getenv)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := cursor.FromEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
+	h := &Handler{Articles: store, Cursors: cur, Now: time.Now, NewID: NewID}
+	return h.Router().Handle, nil
+}
+
+// NewID returns a ULID: unique, URL-safe, and sortable by creation time.
+func NewID() string { return ulid.MustNew(ulid.Now(), rand.Reader).String() }
+
+func validID(id string) bool {
+	_, err := ulid.ParseStrict(id)
+	return err == nil
+}
+
+// Router maps the template's route keys to their code. Every route first
+// checks the verified JWT claims: nothing else grants access.
+func (h *Handler) Router() apigw.Router {
+	return apigw.Router{
+		"POST /admin/articles":        authed(h.createArticle),
+		"GET /admin/articles":         authed(h.listArticles),
+		"GET /admin/articles/{id}":    authed(h.getArticle),
+		"PUT /admin/articles/{id}":    authed(h.replaceArticle),
+		"DELETE /admin/articles/{id}": authed(h.deleteArticle),
+	}
+}
+
+func authed(next apigw.HandlerFunc) apigw.HandlerFunc {
+	return func(ctx context.Context, req apigw.Request) (apigw.Response, error) {
+		if _, err := apigw.RequireEditor(req); err != nil {
+			return apigw.Response{}, err
+		}
+		return next(ctx, req)
+	}
+}
