@@ -3,6 +3,7 @@ package dynamo
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"strconv"
 	"time"
 
@@ -149,7 +150,7 @@ func (st *Store) CreateArticle(ctx context.Context, a *broadsheet.Article) error
 	for _, k := range listingKeys(a) {
 		ops = append(ops, listingPut(st.Table, k, a.ID))
 	}
-	_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: ops})
+	_, err = st.transact(ctx, ops)
 	if failed := cancelled(err); failed != nil {
 		if failed[1] {
 			return broadsheet.Errorf(broadsheet.CodeSlugTaken, "the slug %q is taken", a.Slug)
@@ -223,7 +224,7 @@ func (st *Store) ReplaceArticle(ctx context.Context, a, old *broadsheet.Article)
 			ops = append(ops, listingPut(st.Table, k, a.ID))
 		}
 	}
-	_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: ops})
+	_, err = st.transact(ctx, ops)
 	if failed := cancelled(err); failed != nil {
 		if failed[0] {
 			return broadsheet.Errorf(broadsheet.CodePreconditionFailed, "the article changed since you read it; fetch it again")
@@ -253,7 +254,7 @@ func (st *Store) DeleteArticle(ctx context.Context, a *broadsheet.Article) error
 	for _, k := range listingKeys(a) {
 		ops = append(ops, listingDelete(st.Table, k))
 	}
-	_, err := st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: ops})
+	_, err := st.transact(ctx, ops)
 	if cancelled(err) != nil {
 		return broadsheet.Errorf(broadsheet.CodePreconditionFailed, "the article changed since you read it; fetch it again")
 	}
@@ -505,4 +506,46 @@ func cancelled(err error) map[int]bool {
 		return nil // cancelled for another reason (conflict, throttling): retryable
 	}
 	return failed
+}
+
+// transact runs a transaction, retrying (with jitter) when DynamoDB cancels it
+// only because another transaction held one of its items: racing writers then
+// get a real answer (their condition passed or failed) rather than a 503.
+func (st *Store) transact(ctx context.Context, ops []types.TransactWriteItem) (*dynamodb.TransactWriteItemsOutput, error) {
+	var err error
+	for attempt := 0; attempt < 6; attempt++ {
+		if attempt > 0 {
+			backoff := time.Duration(5<<attempt) * time.Millisecond
+			select {
+			case <-time.After(backoff/2 + time.Duration(rand.Int64N(int64(backoff)))):
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+		var out *dynamodb.TransactWriteItemsOutput
+		out, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: ops})
+		if !conflictOnly(err) {
+			return out, err
+		}
+	}
+	return nil, err
+}
+
+// conflictOnly reports a cancellation caused by concurrent transactions alone.
+func conflictOnly(err error) bool {
+	var tce *types.TransactionCanceledException
+	if !errors.As(err, &tce) {
+		return false
+	}
+	conflict := false
+	for _, r := range tce.CancellationReasons {
+		switch aws.ToString(r.Code) {
+		case "TransactionConflict":
+			conflict = true
+		case "", "None":
+		default:
+			return false
+		}
+	}
+	return conflict
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -56,16 +57,14 @@ func NewClient(ctx context.Context, getenv func(string) string) (*dynamodb.Clien
 				o.MaxBackoff = maxBackoff
 			})
 		}),
-		config.WithHTTPClient(&http.Client{
-			Timeout: attemptTimeout,
-			Transport: &http.Transport{
-				Proxy:               http.ProxyFromEnvironment,
-				DialContext:         (&net.Dialer{Timeout: time.Second, KeepAlive: 30 * time.Second}).DialContext,
-				MaxIdleConnsPerHost: 64,
-				IdleConnTimeout:     90 * time.Second,
-				ForceAttemptHTTP2:   true,
-			},
-		}),
+		// The SDK's buildable client keeps working when AWS_CA_BUNDLE is set.
+		config.WithHTTPClient(awshttp.NewBuildableClient().
+			WithTimeout(attemptTimeout).
+			WithDialerOptions(func(d *net.Dialer) { d.Timeout = time.Second }).
+			WithTransportOptions(func(t *http.Transport) {
+				t.MaxIdleConnsPerHost = 64
+				t.IdleConnTimeout = 90 * time.Second
+			})),
 	}
 	if r := getenv("AWS_REGION"); r != "" {
 		opts = append(opts, config.WithRegion(r))
