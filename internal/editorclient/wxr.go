@@ -1,0 +1,266 @@
+package editorclient
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"html"
+	"io"
+	"net/url"
+	"strings"
+	"time"
+
+	"broadsheet/internal/editorclient/htmlmd"
+)
+
+// WXR is a WordPress eXtended RSS export, as far as imports need it. Element
+// names are matched without their namespace (WXR's wp: namespace URI changes
+// with the export version), except content:encoded vs excerpt:encoded.
+type wxrDoc struct {
+	Channel struct {
+		Authors []struct {
+			Login       string `xml:"author_login"`
+			DisplayName string `xml:"author_display_name"`
+			FirstName   string `xml:"author_first_name"`
+			LastName    string `xml:"author_last_name"`
+		} `xml:"author"`
+		Items []wxrItem `xml:"item"`
+	} `xml:"channel"`
+}
+
+type wxrItem struct {
+	Title       string       `xml:"title"`
+	Link        string       `xml:"link"`
+	PubDate     string       `xml:"pubDate"`
+	Creator     string       `xml:"creator"`
+	Encoded     []wxrEncoded `xml:"encoded"` // content:encoded and excerpt:encoded
+	PostID      string       `xml:"post_id"`
+	PostName    string       `xml:"post_name"`
+	Status      string       `xml:"status"`
+	PostType    string       `xml:"post_type"`
+	PostDate    string       `xml:"post_date"`
+	PostDateGMT string       `xml:"post_date_gmt"`
+	CommentOpen string       `xml:"comment_status"`
+	Categories  []struct {
+		Domain   string `xml:"domain,attr"`
+		Nicename string `xml:"nicename,attr"`
+		Text     string `xml:",chardata"`
+	} `xml:"category"`
+	Comments []struct {
+		ID          string `xml:"comment_id"`
+		Author      string `xml:"comment_author"`
+		AuthorEmail string `xml:"comment_author_email"`
+		AuthorURL   string `xml:"comment_author_url"`
+		Date        string `xml:"comment_date"`
+		DateGMT     string `xml:"comment_date_gmt"`
+		Content     string `xml:"comment_content"`
+		Approved    string `xml:"comment_approved"`
+		Type        string `xml:"comment_type"`
+		Parent      string `xml:"comment_parent"`
+	} `xml:"comment"`
+}
+
+type wxrEncoded struct {
+	XMLName xml.Name
+	Text    string `xml:",chardata"`
+}
+
+func (it *wxrItem) encoded(kind string) string {
+	for _, e := range it.Encoded {
+		space := strings.ToLower(e.XMLName.Space)
+		isExcerpt := strings.Contains(space, "excerpt")
+		if (kind == "excerpt") == isExcerpt {
+			return e.Text
+		}
+	}
+	return ""
+}
+
+// ParseWXR reads a WordPress export and turns its posts into import items.
+// Pages, attachments and other post types are skipped with a reason, as are
+// posts with an empty title or no usable slug, and trashed or auto-draft
+// posts. Content HTML is converted to Markdown; comment HTML to plain text.
+// Comment external ids are "wp:<post_id>:<comment_id>".
+func ParseWXR(r io.Reader) ([]ImportItem, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("reading WordPress export: %w", err)
+	}
+	// Real exports contain control characters that XML forbids (pasted
+	// from word processors) and HTML entities outside CDATA: drop the
+	// former, know the latter.
+	data = bytes.Map(func(r rune) rune {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' {
+			return -1
+		}
+		return r
+	}, data)
+	var doc wxrDoc
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	dec.Entity = xml.HTMLEntity
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("reading WordPress export: %w", err)
+	}
+	authors := map[string]string{}
+	for _, a := range doc.Channel.Authors {
+		name := strings.TrimSpace(a.DisplayName)
+		if name == "" {
+			name = strings.TrimSpace(a.FirstName + " " + a.LastName)
+		}
+		if name != "" {
+			authors[strings.TrimSpace(a.Login)] = name
+		}
+	}
+	var items []ImportItem
+	for _, w := range doc.Channel.Items {
+		items = append(items, wxrToItem(w, authors))
+	}
+	return items, nil
+}
+
+func wxrToItem(w wxrItem, authors map[string]string) ImportItem {
+	title := strings.TrimSpace(html.UnescapeString(w.Title))
+	it := ImportItem{Source: fmt.Sprintf("post %s %q", strings.TrimSpace(w.PostID), title)}
+	postType := strings.TrimSpace(w.PostType)
+	if postType == "" {
+		postType = "post"
+	}
+	if postType != "post" {
+		it.Skip = "not a post (" + postType + ")"
+		return it
+	}
+	status := ""
+	switch strings.TrimSpace(w.Status) {
+	case "publish":
+		status = "published"
+	case "draft", "pending", "private", "future":
+		status = "draft"
+	default:
+		it.Skip = "status " + strings.TrimSpace(w.Status)
+		return it
+	}
+	if title == "" {
+		it.Skip = "empty title"
+		return it
+	}
+	slug := Slugify(strings.TrimSpace(w.PostName))
+	if slug == "" {
+		slug = Slugify(title)
+	}
+	if !ValidSlug(slug) {
+		it.Skip = "invalid slug"
+		return it
+	}
+	creator := strings.TrimSpace(w.Creator)
+	author := authors[creator]
+	if author == "" {
+		author = creator
+	}
+	if author == "" {
+		author = "Unknown"
+	}
+	var tags []string
+	seen := map[string]bool{}
+	for _, c := range w.Categories {
+		if c.Domain != "post_tag" && c.Domain != "category" {
+			continue
+		}
+		t := Slugify(c.Nicename)
+		if t == "" {
+			t = Slugify(html.UnescapeString(c.Text))
+		}
+		if t == "" || t == "uncategorized" || seen[t] {
+			continue
+		}
+		seen[t] = true
+		tags = append(tags, t)
+	}
+	if len(tags) > MaxTags {
+		tags = tags[:MaxTags] // the server keeps at most 10, in the export's order
+	}
+	it.Article = ArticleInput{
+		Title:   title,
+		Body:    htmlmd.Convert(w.encoded("content")),
+		Summary: oneLine(htmlmd.PlainText(w.encoded("excerpt"))),
+		Author:  Author{Name: author},
+		Tags:    tags,
+		Slug:    slug,
+		Status:  status,
+	}
+	if ts := wpTime(w.PostDateGMT, w.PostDate); ts != "" && status == "published" {
+		it.Article.PublishedAt = ts
+	} else if status == "published" {
+		if t, err := time.Parse(time.RFC1123Z, strings.TrimSpace(w.PubDate)); err == nil {
+			it.Article.PublishedAt = t.UTC().Format(time.RFC3339)
+		}
+	}
+	if s := strings.TrimSpace(w.CommentOpen); s != "" {
+		open := s == "open"
+		it.Article.CommentsOpen = &open
+	}
+	postID := strings.TrimSpace(w.PostID)
+	for _, c := range w.Comments {
+		id := strings.TrimSpace(c.ID)
+		ic := ImportComment{
+			ExternalID: "wp:" + postID + ":" + id,
+			Name:       strings.TrimSpace(html.UnescapeString(c.Author)),
+			Email:      strings.TrimSpace(c.AuthorEmail),
+			Website:    webURL(c.AuthorURL),
+			Body:       htmlmd.PlainText(c.Content),
+			CreatedAt:  wpTime(c.DateGMT, c.Date),
+		}
+		if p := strings.TrimSpace(c.Parent); p != "" && p != "0" {
+			ic.ParentExternalID = "wp:" + postID + ":" + p
+		}
+		if ic.Name == "" {
+			ic.Name = "Anonymous"
+		}
+		switch strings.TrimSpace(c.Approved) {
+		case "1":
+			ic.Status = "approved"
+		case "0":
+			ic.Status = "pending"
+		case "spam":
+			ic.Status = "spam"
+		case "trash", "post-trashed":
+			ic.Status = "trash"
+		default:
+			ic.Status = "unknown status"
+		}
+		switch t := strings.TrimSpace(c.Type); t {
+		case "pingback", "trackback":
+			ic.Status = t
+		}
+		if ic.Status == "approved" && strings.TrimSpace(ic.Body) == "" {
+			ic.Status = "empty"
+		}
+		it.Comments = append(it.Comments, ic)
+	}
+	return it
+}
+
+// wpTime turns WordPress's "2006-01-02 15:04:05" (GMT, or local when the
+// GMT one is zero, as it is for drafts) into RFC 3339 UTC.
+func wpTime(gmt, local string) string {
+	for _, s := range []string{gmt, local} {
+		s = strings.TrimSpace(s)
+		if s == "" || strings.HasPrefix(s, "0000-00-00") {
+			continue
+		}
+		if t, err := time.Parse(time.DateTime, s); err == nil {
+			return t.UTC().Format(time.RFC3339)
+		}
+	}
+	return ""
+}
+
+func webURL(s string) string {
+	s = strings.TrimSpace(s)
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return s
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
