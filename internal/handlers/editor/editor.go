@@ -24,6 +24,7 @@ type ArticleStore interface {
 // Handler serves the routes.
 type Handler struct {
 	Articles ArticleStore
+	Comments Comments
 	Cursors  *cursor.Sealer
 	Now      func() time.Time
 	NewID    func() string
@@ -40,7 +41,11 @@ func New(ctx context.Context, getenv func(string) string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Handler{Articles: store, Cursors: cur, Now: time.Now, NewID: NewID}
+	identity, err := broadsheet.NewIdentity([]byte(getenv("SIGNING_SECRET")))
+	if err != nil {
+		return nil, err
+	}
+	h := &Handler{Articles: store, Comments: Comments{Store: store, Identity: identity}, Cursors: cur, Now: time.Now, NewID: NewID}
 	return h.Router().Handle, nil
 }
 
@@ -61,6 +66,10 @@ func (h *Handler) Router() apigw.Router {
 		"GET /admin/articles/{id}":    authed(h.getArticle),
 		"PUT /admin/articles/{id}":    authed(h.replaceArticle),
 		"DELETE /admin/articles/{id}": authed(h.deleteArticle),
+		"GET /admin/comments":         authed(h.listComments),
+		"POST /admin/comments":        authed(h.importComment),
+		"PATCH /admin/comments/{id}":  authed(h.moderateComment),
+		"DELETE /admin/comments/{id}": authed(h.deleteComment),
 	}
 }
 
