@@ -8,7 +8,6 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -22,7 +21,10 @@ var ErrInvalid = errors.New("invalid cursor")
 const MaxLen = 2048
 
 // Sealer seals and opens cursors with one key.
-type Sealer struct{ aead cipher.AEAD }
+type Sealer struct {
+	aead     cipher.AEAD
+	nonceKey []byte
+}
 
 // New derives the cursor key from the deployment's signing secret.
 func New(secret []byte) (*Sealer, error) {
@@ -39,7 +41,9 @@ func New(secret []byte) (*Sealer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Sealer{aead: aead}, nil
+	nk := hmac.New(sha256.New, secret)
+	nk.Write([]byte("broadsheet cursor nonce v1"))
+	return &Sealer{aead: aead, nonceKey: nk.Sum(nil)}, nil
 }
 
 // Seal encodes position for the list named by scope (for example
@@ -49,10 +53,14 @@ func (s *Sealer) Seal(scope string, position any) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	nonce := make([]byte, s.aead.NonceSize())
-	if _, err := rand.Read(nonce); err != nil {
-		return "", err
-	}
+	// A synthetic nonce (a PRF of scope and position, as in SIV) makes the
+	// same position seal to the same cursor, so a list page keeps a stable
+	// ETag and can be answered 304; distinct inputs never share a nonce.
+	mac := hmac.New(sha256.New, s.nonceKey)
+	mac.Write([]byte(scope))
+	mac.Write([]byte{0})
+	mac.Write(plain)
+	nonce := mac.Sum(nil)[:s.aead.NonceSize()]
 	out := s.aead.Seal(nonce, nonce, plain, []byte(scope))
 	return base64.RawURLEncoding.EncodeToString(out), nil
 }

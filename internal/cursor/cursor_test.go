@@ -33,6 +33,15 @@ func TestRoundTrip(t *testing.T) {
 	if strings.Contains(c, "ARTICLE") {
 		t.Error("cursor leaks its contents")
 	}
+	again, _ := s.Seal("articles", pos)
+	if again != c {
+		t.Error("the same position sealed twice differs: list pages could never be answered 304")
+	}
+	other, _ := s.Seal("articles", map[string]string{"pk": "ARTICLE#2", "sk": "ARTICLE"})
+	elsewhere, _ := s.Seal("comments", pos)
+	if other[:16] == c[:16] || elsewhere[:16] == c[:16] {
+		t.Error("distinct positions or scopes share a nonce")
+	}
 }
 
 func TestRejects(t *testing.T) {
