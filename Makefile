@@ -63,5 +63,13 @@ build-EditorFunction:
 build-IndexerFunction:
 	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/indexer
 
+# One function under the Lambda Runtime Interface Emulator (cmd/invoke): built as
+# deployed but for this machine's GOARCH (the emulator runs it here), with its
+# template environment. The answer goes to stdout, logs and INIT REPORT to stderr.
+# DynamoDB: $$DYNAMODB_ENDPOINT, or DDB=1 for an in-memory DynamoDB Local.
+invoke:
+	@if [ -z "$(EVENT)" ]; then echo "usage: make invoke FN=<LogicalId> EVENT=events/<file>.json [DDB=1]" >&2; exit 2; fi
+	@$(GO) run ./cmd/invoke $(if $(FN),-fn $(FN)) -event $(EVENT) $(if $(DDB),-ddb) $(INVOKE_FLAGS)
+
 clean:
 	rm -rf build reports
