@@ -26,6 +26,7 @@ import (
 	"broadsheet/internal/broadsheet"
 	"broadsheet/internal/cursor"
 	"broadsheet/internal/dynamo"
+	"broadsheet/internal/metrics"
 )
 
 // CacheControl is shorter than for articles: a new approved comment should
@@ -105,9 +106,39 @@ func NewID() string { return ulid.MustNew(ulid.Now(), rand.Reader).String() }
 func (h *Handler) Router() apigw.Router {
 	return apigw.Router{
 		"GET /articles/{slug}/comments":  h.list,
-		"POST /articles/{slug}/comments": h.post,
+		"POST /articles/{slug}/comments": counted(h.post),
 	}
 }
+
+// counted emits one CloudWatch EMF metric per refused submission, by reason,
+// so that floods and spam waves show on a dashboard. Accepted ones are
+// counted by post itself, which knows how they were stored.
+func counted(next apigw.HandlerFunc) apigw.HandlerFunc {
+	return func(ctx context.Context, req apigw.Request) (apigw.Response, error) {
+		resp, err := next(ctx, req)
+		if err != nil {
+			switch broadsheet.ErrorCode(err) {
+			case broadsheet.CodeRateLimited:
+				emitCount(ctx, "CommentsRateLimited")
+			case broadsheet.CodeDuplicateComment:
+				emitCount(ctx, "CommentsDuplicate")
+			case broadsheet.CodeUnavailable, broadsheet.CodeInternal:
+				emitCount(ctx, "CommentsFailed")
+			default:
+				emitCount(ctx, "CommentsRejected")
+			}
+		}
+		return resp, err
+	}
+}
+
+// emitCount writes one count metric; metrics never carry personal data.
+func emitCount(ctx context.Context, name string) {
+	_ = metrics.Emit(ctx, metricsNamespace, map[string]string{"Function": "Comments"},
+		map[string]float64{name: 1}, map[string]metrics.Unit{name: metrics.Count})
+}
+
+const metricsNamespace = "Broadsheet"
 
 // View is the contract's public Comment: never the email.
 type View struct {
@@ -331,6 +362,14 @@ func (h *Handler) post(ctx context.Context, req apigw.Request) (apigw.Response, 
 	}
 	if err != nil {
 		return apigw.Response{}, err
+	}
+	switch stored {
+	case broadsheet.CommentApproved:
+		emitCount(ctx, "CommentsAccepted")
+	case broadsheet.CommentSpam:
+		emitCount(ctx, "CommentsSpam")
+	default:
+		emitCount(ctx, "CommentsPending")
 	}
 	return answer(http.StatusCreated, string(body)), nil
 }
