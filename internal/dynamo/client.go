@@ -9,12 +9,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/smithy-go"
@@ -38,56 +39,104 @@ var _ API = (*dynamodb.Client)(nil)
 
 // Retry and timeout budget. A function has 10 s (template Timeout); API
 // Gateway gives up at 30 s. Each attempt gets 2 s, three attempts with
-// jittered backoff capped at 400 ms, so a request that cannot be served fails
-// with 503 in about 7 s at worst, inside the Lambda timeout.
+// jittered backoff capped at 400 ms, so one call that cannot be served fails
+// in about 7 s at worst. A handler makes several calls in sequence, so the
+// router (apigw.Router.Handle) also cuts every storage call off
+// apigw.AnswerMargin (1 s) before the Lambda deadline: the total budget is
+// 9 s, and the client always gets the contract's 503 with Retry-After rather
+// than a function timeout.
+//
+// Every attempt of a TransactWriteItems carries the same ClientRequestToken
+// (the SDK fills one in before its retry loop), so an attempt whose answer was
+// lost, or that timed out while DynamoDB still executed it, is not applied
+// twice by the retry (internal/faults TestOneFaultIsRetried checks this).
+//
+// The SDK's client-side retry quota (a token bucket shared by every call of
+// the client) is disabled: one burst of timeouts drained it and then every
+// call in the burst failed on its first error ("retry quota exceeded") instead
+// of retrying. Retries are already bounded per call (3 attempts) and in time
+// (the budget above), so the quota added failures, not protection.
 const (
 	maxAttempts    = 3
 	maxBackoff     = 400 * time.Millisecond
 	attemptTimeout = 2 * time.Second
 )
 
-// NewClient builds the DynamoDB client from the environment: the usual AWS
-// variables, and DYNAMODB_ENDPOINT to point at DynamoDB Local or another
-// compatible engine. It makes no network calls.
+// NewClient builds the DynamoDB client from the environment: AWS_REGION (or
+// AWS_DEFAULT_REGION), the credentials Lambda puts in the environment
+// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), and
+// DYNAMODB_ENDPOINT to point at DynamoDB Local or another compatible engine.
+// It makes no network calls and reads no files.
+//
+// The aws.Config is built by hand rather than by config.LoadDefaultConfig:
+// the default chain reads ~/.aws files and links SSO, STS, IMDS, process and
+// login credential providers that a Lambda function never uses (about 0.6 MiB
+// of every zipped bootstrap). Shared-config profiles are therefore not read:
+// export credentials into the environment to run a function outside Lambda.
 func NewClient(ctx context.Context, getenv func(string) string) (*dynamodb.Client, error) {
-	opts := []func(*config.LoadOptions) error{
-		config.WithRetryer(func() aws.Retryer {
+	_ = ctx
+	endpoint := getenv("DYNAMODB_ENDPOINT")
+	region := firstSet(getenv, "AWS_REGION", "AWS_DEFAULT_REGION")
+	// Against an endpoint override, credentials come from getenv (which is
+	// the process environment in Lambda, and the function's own environment
+	// in the local runtime), or are dummies: DynamoDB Local accepts any, but
+	// the SDK insists on some and must not ask IMDS.
+	id, secret, token := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY"), getenv("AWS_SESSION_TOKEN")
+	if endpoint != "" {
+		if region == "" {
+			region = "us-east-1"
+		}
+		if id == "" || secret == "" {
+			id, secret, token = "local", "local", ""
+		}
+	} else {
+		if id == "" || secret == "" {
+			// getenv may be a function's own environment (the local runtime);
+			// the process environment is where Lambda puts credentials.
+			id, secret, token = os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY"), os.Getenv("AWS_SESSION_TOKEN")
+		}
+		if region == "" {
+			region = firstSet(os.Getenv, "AWS_REGION", "AWS_DEFAULT_REGION")
+		}
+		if region == "" {
+			return nil, errors.New("AWS_REGION must be set")
+		}
+		if id == "" || secret == "" {
+			return nil, errors.New("AWS credentials must be in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), as Lambda provides them")
+		}
+	}
+	cfg := aws.Config{
+		Region:      region,
+		Credentials: aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(id, secret, token)),
+		Retryer: func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) {
 				o.MaxAttempts = maxAttempts
 				o.MaxBackoff = maxBackoff
+				o.RateLimiter = ratelimit.None
 			})
-		}),
-		// The SDK's buildable client keeps working when AWS_CA_BUNDLE is set.
-		config.WithHTTPClient(awshttp.NewBuildableClient().
+		},
+		HTTPClient: awshttp.NewBuildableClient().
 			WithTimeout(attemptTimeout).
 			WithDialerOptions(func(d *net.Dialer) { d.Timeout = time.Second }).
 			WithTransportOptions(func(t *http.Transport) {
 				t.MaxIdleConnsPerHost = 64
 				t.IdleConnTimeout = 90 * time.Second
-			})),
-	}
-	if r := getenv("AWS_REGION"); r != "" {
-		opts = append(opts, config.WithRegion(r))
-	}
-	endpoint := getenv("DYNAMODB_ENDPOINT")
-	if endpoint != "" {
-		if getenv("AWS_REGION") == "" {
-			opts = append(opts, config.WithRegion("us-east-1"))
-		}
-		if getenv("AWS_ACCESS_KEY_ID") == "" {
-			// DynamoDB Local accepts any credentials but the SDK insists on some.
-			opts = append(opts, config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("local", "local", "")))
-		}
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return nil, err
+			}),
 	}
 	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
 		if endpoint != "" {
 			o.BaseEndpoint = aws.String(endpoint)
 		}
 	}), nil
+}
+
+func firstSet(getenv func(string) string, names ...string) string {
+	for _, n := range names {
+		if v := getenv(n); v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 // unavailable converts a storage failure into the 503 the contract promises,
