@@ -26,6 +26,7 @@ import (
 	"broadsheet/internal/broadsheet"
 	"broadsheet/internal/cursor"
 	"broadsheet/internal/dynamo"
+	"broadsheet/internal/logging"
 	"broadsheet/internal/metrics"
 )
 
@@ -61,7 +62,7 @@ type Handler struct {
 // New wires the handler from the function's environment: TABLE_NAME,
 // SIGNING_SECRET, COMMENT_MODERATION and COMMENT_FLOOD_SECONDS.
 func New(ctx context.Context, getenv func(string) string) (any, error) {
-	apigw.SetupLogging(getenv)
+	logging.Setup(getenv)
 	store, err := dynamo.FromEnv(ctx, getenv)
 	if err != nil {
 		return nil, err

@@ -13,6 +13,7 @@ import (
 	"broadsheet/internal/broadsheet"
 	"broadsheet/internal/cursor"
 	"broadsheet/internal/dynamo"
+	"broadsheet/internal/logging"
 )
 
 // ArticleStore is what the editor needs of article storage.
@@ -32,7 +33,7 @@ type Handler struct {
 
 // New wires the handler from the function's environment.
 func New(ctx context.Context, getenv func(string) string) (any, error) {
-	apigw.SetupLogging(getenv)
+	logging.Setup(getenv)
 	store, err := dynamo.FromEnv(ctx, getenv)
 	if err != nil {
 		return nil, err

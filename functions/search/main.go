@@ -1,0 +1,21 @@
+// Command search is the Search Lambda function: full-text search and type-ahead
+// over the index the indexer keeps.
+package main
+
+import (
+	"context"
+	"log"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"broadsheet/internal/handlers/search"
+)
+
+func main() {
+	h, err := search.New(context.Background(), os.Getenv)
+	if err != nil {
+		log.Fatal(err)
+	}
+	lambda.Start(h)
+}
