@@ -20,6 +20,7 @@ import (
 	"broadsheet/internal/dynamo"
 	"broadsheet/internal/logging"
 	"broadsheet/internal/markdown"
+	"broadsheet/internal/metrics"
 	"broadsheet/internal/searchindex"
 )
 
@@ -108,7 +109,26 @@ func (h *Handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.D
 		}()
 	}
 	wg.Wait()
+	emitBatchMetrics(ctx, ev, len(resp.BatchItemFailures), time.Now())
 	return resp, nil
+}
+
+// emitBatchMetrics reports, as CloudWatch EMF, how far the index trails the
+// table (the oldest record's age when its batch was done) and how many
+// records failed: the two numbers that say whether search is fresh.
+func emitBatchMetrics(ctx context.Context, ev events.DynamoDBEvent, failed int, now time.Time) {
+	if len(ev.Records) == 0 {
+		return
+	}
+	oldest := now
+	for _, r := range ev.Records {
+		if t := r.Change.ApproximateCreationDateTime.Time; !t.IsZero() && t.Before(oldest) {
+			oldest = t
+		}
+	}
+	_ = metrics.Emit(ctx, "Broadsheet", map[string]string{"Function": "Indexer"},
+		map[string]float64{"IndexingLag": float64(now.Sub(oldest).Milliseconds()), "RecordsReceived": float64(len(ev.Records)), "RecordsFailed": float64(failed)},
+		map[string]metrics.Unit{"IndexingLag": metrics.Milliseconds, "RecordsReceived": metrics.Count, "RecordsFailed": metrics.Count})
 }
 
 // ChangeOf reads an article change from a stream record.

@@ -20,6 +20,7 @@ import (
 	"broadsheet/internal/cursor"
 	"broadsheet/internal/dynamo"
 	"broadsheet/internal/logging"
+	"broadsheet/internal/metrics"
 	"broadsheet/internal/search"
 	"broadsheet/internal/searchindex"
 )
@@ -81,8 +82,22 @@ func New(ctx context.Context, getenv func(string) string) (any, error) {
 // Router maps the template's route keys to their code.
 func (h *Handler) Router() apigw.Router {
 	return apigw.Router{
-		"GET /search":         h.metered(h.search),
-		"GET /search/suggest": h.metered(h.suggest),
+		"GET /search":         timed("SearchLatency", h.metered(h.search)),
+		"GET /search/suggest": timed("SuggestLatency", h.metered(h.suggest)),
+	}
+}
+
+// timed reports each answered request's latency as a CloudWatch EMF metric.
+func timed(name string, next apigw.HandlerFunc) apigw.HandlerFunc {
+	return func(ctx context.Context, req apigw.Request) (apigw.Response, error) {
+		start := time.Now()
+		resp, err := next(ctx, req)
+		if err == nil {
+			_ = metrics.Emit(ctx, "Broadsheet", map[string]string{"Function": "Search"},
+				map[string]float64{name: float64(time.Since(start).Microseconds()) / 1000},
+				map[string]metrics.Unit{name: metrics.Milliseconds})
+		}
+		return resp, err
 	}
 }
 
