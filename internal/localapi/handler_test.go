@@ -46,7 +46,6 @@ func realTemplate(t *testing.T) *samtemplate.Template {
 type echo struct {
 	mu     sync.Mutex
 	events []events.APIGatewayV2HTTPRequest
-	raw    []string
 	// respond, if set, replaces the echo answer.
 	respond func(ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error)
 }

@@ -70,9 +70,12 @@ func LoadOrCreate(dataDir string) (*Signer, error) {
 		if !errors.Is(err, os.ErrExist) {
 			return nil, err
 		}
-		data, err = os.ReadFile(path)
-	}
-	if err != nil {
+		// Another process created the key first: use theirs.
+		var rerr error
+		if data, rerr = os.ReadFile(path); rerr != nil {
+			return nil, rerr
+		}
+	} else if err != nil {
 		return nil, err
 	}
 	block, _ := pem.Decode(data)

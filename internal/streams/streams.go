@@ -545,7 +545,8 @@ func (p *Poller) saveCheckpoints() {
 		return
 	}
 	tmp := p.cfg.CheckpointFile + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err == nil {
+	err = os.WriteFile(tmp, b, 0o644)
+	if err == nil {
 		err = os.Rename(tmp, p.cfg.CheckpointFile)
 	}
 	if err != nil {
