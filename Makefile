@@ -63,6 +63,13 @@ build-EditorFunction:
 build-IndexerFunction:
 	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/indexer
 
+# Cold starts against a bare hello-world function (RIE), arm64 zip sizes,
+# handler CPU (go test -bench over recorded DynamoDB answers), round trips,
+# consumed capacity and $/M per route, and bounded load: one run, one report
+# (reports/bench/report.md and chart.png). BENCH_FLAGS e.g. -starts 5 -load 500.
+bench:
+	$(GO) run ./cmd/bench $(BENCH_FLAGS)
+
 # One function under the Lambda Runtime Interface Emulator (cmd/invoke): built as
 # deployed but for this machine's GOARCH (the emulator runs it here), with its
 # template environment. The answer goes to stdout, logs and INIT REPORT to stderr.
@@ -70,6 +77,24 @@ build-IndexerFunction:
 invoke:
 	@if [ -z "$(EVENT)" ]; then echo "usage: make invoke FN=<LogicalId> EVENT=events/<file>.json [DDB=1]" >&2; exit 2; fi
 	@$(GO) run ./cmd/invoke $(if $(FN),-fn $(FN)) -event $(EVENT) $(if $(DDB),-ddb) $(INVOKE_FLAGS)
+
+# Fuzzing: every fuzz target, FUZZTIME each (`make fuzz`), or a short pass of
+# FUZZ_SHORT each (`make fuzz-short`, about 1.5 min with compilation).
+FUZZTIME ?= 1m
+FUZZ_SHORT ?= 5s
+FUZZ_TARGETS := internal/markdown:FuzzRender internal/cursor:FuzzOpen internal/analysis:FuzzAnalyze \
+	internal/search:FuzzSnippet internal/searchindex:FuzzWithinOne \
+	internal/apigw:FuzzDecodeJSON internal/apigw:FuzzCommentInput internal/apigw:FuzzArticleInput \
+	internal/localapi:FuzzBuildEvent
+
+.PHONY: fuzz-short
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do pkg=./$${t%%:*}; fn=$${t##*:}; \
+	  echo "fuzz $$fn in $$pkg for $(FUZZTIME)"; \
+	  $(GO) test -run='^$$' -fuzz="^$$fn\$$" -fuzztime=$(FUZZTIME) $$pkg; done
+
+fuzz-short:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZ_SHORT)
 
 clean:
 	rm -rf build reports

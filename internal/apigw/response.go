@@ -4,6 +4,7 @@
 package apigw
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -56,7 +57,7 @@ func baseHeaders() map[string]string {
 // JSON answers status with v encoded as JSON. Editor and error answers are
 // never cached; public reads set their own Cache-Control.
 func JSON(status int, v any) Response {
-	body, err := json.Marshal(v)
+	body, err := Marshal(v)
 	if err != nil {
 		slog.Error("encode response", "err", err)
 		return Fail(broadsheet.Errorf(broadsheet.CodeInternal, "the server could not encode its answer"))
@@ -64,6 +65,19 @@ func JSON(status int, v any) Response {
 	h := baseHeaders()
 	h["Cache-Control"] = "no-store"
 	return Response{StatusCode: status, Headers: h, Body: string(body)}
+}
+
+// Marshal encodes v as compact JSON without escaping <, > and &: answers are
+// application/json with nosniff, so "<mark>" reads as itself in every client
+// and costs 5 bytes instead of 21.
+func Marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 type errorBody struct {

@@ -335,7 +335,7 @@ func (h *Handler) post(ctx context.Context, req apigw.Request) (apigw.Response, 
 		Name: in.Name, Email: in.Email, EmailHash: emailHash, Website: in.Website, Body: in.Body,
 		Status: stored, CreatedAt: now,
 	}
-	body, err := json.Marshal(Created{View: ViewOf(c), Status: answered})
+	body, err := apigw.Marshal(Created{View: ViewOf(c), Status: answered})
 	if err != nil {
 		return apigw.Response{}, err
 	}
