@@ -10,6 +10,9 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -19,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/smithy-go"
+	smithyendpoints "github.com/aws/smithy-go/endpoints"
 
 	"broadsheet/internal/broadsheet"
 )
@@ -127,7 +131,54 @@ func NewClient(ctx context.Context, getenv func(string) string) (*dynamodb.Clien
 		if endpoint != "" {
 			o.BaseEndpoint = aws.String(endpoint)
 		}
+		o.EndpointResolverV2 = &cachedResolver{next: dynamodb.NewDefaultEndpointResolverV2()}
 	}), nil
+}
+
+// cachedResolver remembers the SDK's endpoint rules' answer per parameter
+// set. The rules engine runs on every call otherwise (a few µs and a dozen
+// allocations each), although a function's region, endpoint and account
+// never change.
+type cachedResolver struct {
+	next dynamodb.EndpointResolverV2
+	mu   sync.Mutex
+	m    map[string]smithyendpoints.Endpoint
+}
+
+func (r *cachedResolver) ResolveEndpoint(ctx context.Context, p dynamodb.EndpointParameters) (smithyendpoints.Endpoint, error) {
+	str := func(s *string) string {
+		if s == nil {
+			return "\x00"
+		}
+		return *s
+	}
+	flag := func(b *bool) string {
+		if b == nil {
+			return "-"
+		}
+		return strconv.FormatBool(*b)
+	}
+	k := strings.Join(append([]string{str(p.Region), str(p.Endpoint), str(p.AccountId), str(p.AccountIdEndpointMode),
+		str(p.ResourceArn), flag(p.UseDualStack), flag(p.UseFIPS)}, p.ResourceArnList...), "\x01")
+	r.mu.Lock()
+	e, ok := r.m[k]
+	r.mu.Unlock()
+	if ok {
+		return e, nil
+	}
+	e, err := r.next.ResolveEndpoint(ctx, p)
+	if err != nil {
+		return e, err
+	}
+	r.mu.Lock()
+	if r.m == nil {
+		r.m = map[string]smithyendpoints.Endpoint{}
+	}
+	if len(r.m) < 64 {
+		r.m[k] = e
+	}
+	r.mu.Unlock()
+	return e, nil
 }
 
 func firstSet(getenv func(string) string, names ...string) string {
