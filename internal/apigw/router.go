@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
 	"strings"
 	"time"
 
@@ -37,11 +36,28 @@ func (rt Router) Handle(ctx context.Context, req Request) (resp Response, err er
 	if !ok {
 		return rt.unrouted(req), nil
 	}
+	ctx, cancel := withBudget(ctx)
+	defer cancel()
 	resp, err = h(ctx, req)
 	if err != nil {
 		return Fail(err), nil
 	}
 	return resp, nil
+}
+
+// AnswerMargin is kept free before the Lambda deadline: storage calls are cut
+// off that long before it, so a request that cannot be served is answered
+// 503 with Retry-After by the handler instead of being killed by Lambda
+// (which API Gateway turns into a bare 500/503 without the contract's body).
+const AnswerMargin = time.Second
+
+// withBudget bounds ctx to AnswerMargin before the invocation's deadline.
+// The SDK's per-attempt timeout and retries stay inside it.
+func withBudget(ctx context.Context) (context.Context, context.CancelFunc) {
+	if d, ok := ctx.Deadline(); ok {
+		return context.WithDeadline(ctx, d.Add(-AnswerMargin))
+	}
+	return ctx, func() {}
 }
 
 // unrouted answers a request whose route this function does not serve: 405 if
@@ -71,14 +87,4 @@ func RequestLogger(ctx context.Context, req Request) *slog.Logger {
 		l = l.With("lambdaRequestId", lc.AwsRequestID)
 	}
 	return l
-}
-
-// SetupLogging makes slog write JSON lines at the level named by LOG_LEVEL,
-// which CloudWatch Logs Insights parses without configuration.
-func SetupLogging(getenv func(string) string) {
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(getenv("LOG_LEVEL"))); err != nil {
-		level = slog.LevelInfo
-	}
-	slog.SetDefault(slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level})))
 }

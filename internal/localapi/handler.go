@@ -327,6 +327,10 @@ func (h *Handler) authorize(r *http.Request, rt *compiledRoute) (*events.APIGate
 	if name, ok := strings.CutPrefix(a.IdentitySource, "$request.header."); ok {
 		header = name
 	}
+	// Two identity headers are ambiguous: refuse rather than pick one.
+	if len(r.Header.Values(header)) > 1 {
+		return nil, http.StatusUnauthorized
+	}
 	token := strings.TrimSpace(r.Header.Get(header))
 	if len(token) > 7 && strings.EqualFold(token[:7], "bearer ") {
 		token = strings.TrimSpace(token[7:])
@@ -541,9 +545,12 @@ func (h *Handler) serveStatic(w http.ResponseWriter, r *http.Request) bool {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		return false
 	}
+	// Static files get the same hygiene as API answers: no sniffing, and a
+	// charset on every text type.
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	if h.cfg.OpenAPIFile != "" && r.URL.Path == "/openapi.yaml" {
 		if _, err := os.Stat(h.cfg.OpenAPIFile); err == nil {
-			w.Header().Set("Content-Type", "application/yaml")
+			w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
 			http.ServeFile(w, r, h.cfg.OpenAPIFile)
 			return true
 		}
@@ -566,8 +573,17 @@ func (h *Handler) serveStatic(w http.ResponseWriter, r *http.Request) bool {
 			return false
 		}
 	}
-	if filepath.Ext(name) == ".yaml" || filepath.Ext(name) == ".yml" {
-		w.Header().Set("Content-Type", "application/yaml")
+	switch filepath.Ext(name) {
+	case ".yaml", ".yml":
+		w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
+	case ".svg":
+		w.Header().Set("Content-Type", "image/svg+xml; charset=utf-8")
+	case ".html":
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	case ".js":
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+	case ".css":
+		w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	}
 	http.ServeFileFS(w, r, fsys, name)
 	return true

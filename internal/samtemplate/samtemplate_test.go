@@ -103,7 +103,7 @@ func TestFunctionsMergeGlobals(t *testing.T) {
 		"CommentsFunction": {"functions/comments", 10, map[string]string{"TABLE_NAME": "local-table", "LOG_LEVEL": "INFO", "SIGNING_SECRET": secret, "COMMENT_MODERATION": "first-time", "COMMENT_FLOOD_SECONDS": "15"}},
 		"SearchFunction":   {"functions/search", 10, map[string]string{"TABLE_NAME": "local-table", "LOG_LEVEL": "INFO", "SIGNING_SECRET": secret}},
 		"EditorFunction":   {"functions/editor", 10, map[string]string{"TABLE_NAME": "local-table", "LOG_LEVEL": "INFO", "SIGNING_SECRET": secret}},
-		"IndexerFunction":  {"functions/indexer", 60, map[string]string{"TABLE_NAME": "local-table", "LOG_LEVEL": "INFO"}},
+		"IndexerFunction":  {"functions/indexer", 60, map[string]string{"TABLE_NAME": "local-table", "LOG_LEVEL": "INFO", "INDEXER_PARALLEL": "4"}},
 	}
 	if len(tpl.Functions) != len(want) {
 		t.Fatalf("functions = %d, want %d", len(tpl.Functions), len(want))
