@@ -147,6 +147,11 @@ func wxrToItem(w wxrItem, authors map[string]string) ImportItem {
 	if slug == "" {
 		slug = Slugify(title)
 	}
+	if id := strings.TrimSpace(w.PostID); slug == "" && ValidSlug("post-"+id) {
+		// A title in a script with no Latin transliteration (北京时间) yields
+		// no slug; the post id gives a stable one, so re-runs find it again.
+		slug = "post-" + id
+	}
 	if !ValidSlug(slug) {
 		it.Skip = "invalid slug"
 		return it
