@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -18,8 +17,8 @@ import (
 
 	"broadsheet/internal/broadsheet"
 	"broadsheet/internal/dynamo"
+	"broadsheet/internal/htmltext"
 	"broadsheet/internal/logging"
-	"broadsheet/internal/markdown"
 	"broadsheet/internal/metrics"
 	"broadsheet/internal/searchindex"
 )
@@ -191,18 +190,15 @@ func articleOf(id string, img map[string]events.DynamoDBAttributeValue) (*search
 	return a, nil
 }
 
-// plainText is the body's text for indexing and snippets: the sanitised HTML
-// stripped of markup (the Markdown is rendered first if no HTML was stored).
+// plainText is the body's text for indexing and snippets: the stored,
+// sanitised HTML without markup. Articles always store bodyHtml (rendered on
+// write); should one lack it, its Markdown source is indexed as it is rather
+// than rendered here, which would link the renderer into this function.
 func plainText(bodyHTML, body string) string {
-	if bodyHTML == "" && body != "" {
-		if h, err := markdown.Render(body); err == nil {
-			bodyHTML = h
-		}
+	if bodyHTML == "" {
+		return strings.TrimSpace(body)
 	}
-	// Block ends become spaces so words of adjacent paragraphs do not fuse.
-	r := strings.NewReplacer("</p>", "</p> ", "<br>", " ", "<br/>", " ", "</li>", "</li> ", "</h1>", "</h1> ", "</h2>", "</h2> ",
-		"</h3>", "</h3> ", "</td>", "</td> ", "</th>", "</th> ", "</blockquote>", "</blockquote> ", "</pre>", "</pre> ")
-	return strings.TrimSpace(html.UnescapeString(markdown.PlainText(r.Replace(bodyHTML))))
+	return htmltext.Text(bodyHTML)
 }
 
 func attrString(m map[string]events.DynamoDBAttributeValue, name string) string {
