@@ -29,8 +29,12 @@ local:
 token:
 	@$(GO) run ./cmd/local token
 
+# One DynamoDB Local for the whole run, and one test binary at a time: the
+# integration suites (races, fault injection, the browser) load the engine
+# hard, and on two cores running them side by side makes them slower, not
+# faster, and turns storage timeouts into noise.
 test: lint
-	$(GO) run ./cmd/withddb -- $(GO) test -count=1 -timeout 20m ./...
+	$(GO) run ./cmd/withddb -- $(GO) test -count=1 -p 1 -timeout 20m ./...
 
 # Unit tests only: no DynamoDB Local, no browser.
 test-short:

@@ -66,6 +66,23 @@ const (
 	attemptTimeout = 2 * time.Second
 )
 
+// Budget is how patient a client is with DynamoDB.
+type Budget struct {
+	Attempts       int
+	AttemptTimeout time.Duration
+	MaxBackoff     time.Duration
+}
+
+var (
+	// Interactive is for functions behind API Gateway, whose callers wait:
+	// fail fast into a 503 with Retry-After (the budget described above).
+	Interactive = Budget{Attempts: maxAttempts, AttemptTimeout: attemptTimeout, MaxBackoff: maxBackoff}
+	// Background is for stream consumers (60 s timeout, nobody waiting):
+	// a slow or throttled table should delay a batch, not fail it, because
+	// a batch that fails MaximumRetryAttempts times is discarded.
+	Background = Budget{Attempts: 5, AttemptTimeout: 8 * time.Second, MaxBackoff: 2 * time.Second}
+)
+
 // NewClient builds the DynamoDB client from the environment: AWS_REGION (or
 // AWS_DEFAULT_REGION), the credentials Lambda puts in the environment
 // (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), and
@@ -78,6 +95,11 @@ const (
 // of every zipped bootstrap). Shared-config profiles are therefore not read:
 // export credentials into the environment to run a function outside Lambda.
 func NewClient(ctx context.Context, getenv func(string) string) (*dynamodb.Client, error) {
+	return NewClientWith(ctx, getenv, Interactive)
+}
+
+// NewClientWith is NewClient with a given retry and timeout budget.
+func NewClientWith(ctx context.Context, getenv func(string) string, b Budget) (*dynamodb.Client, error) {
 	_ = ctx
 	endpoint := getenv("DYNAMODB_ENDPOINT")
 	region := firstSet(getenv, "AWS_REGION", "AWS_DEFAULT_REGION")
@@ -114,13 +136,13 @@ func NewClient(ctx context.Context, getenv func(string) string) (*dynamodb.Clien
 		Credentials: aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(id, secret, token)),
 		Retryer: func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) {
-				o.MaxAttempts = maxAttempts
-				o.MaxBackoff = maxBackoff
+				o.MaxAttempts = b.Attempts
+				o.MaxBackoff = b.MaxBackoff
 				o.RateLimiter = ratelimit.None
 			})
 		},
 		HTTPClient: awshttp.NewBuildableClient().
-			WithTimeout(attemptTimeout).
+			WithTimeout(b.AttemptTimeout).
 			WithDialerOptions(func(d *net.Dialer) { d.Timeout = time.Second }).
 			WithTransportOptions(func(t *http.Transport) {
 				t.MaxIdleConnsPerHost = 64

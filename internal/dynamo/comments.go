@@ -6,7 +6,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"math/rand/v2"
+	"sort"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -87,7 +90,7 @@ func importKey(articleID, externalID string) string {
 func toCommentItem(c *broadsheet.Comment) commentItem {
 	it := commentItem{
 		PK: prefixComment + c.ID, SK: skComment,
-		GSI3PK: prefixCommentStatus + string(c.Status), GSI3SK: commentSortKey(c),
+		GSI3PK: StatusQueueKey(c.Status, c.ID, QueueShards), GSI3SK: commentSortKey(c),
 		Type: "comment", ID: c.ID, ArticleID: c.ArticleID, ArticleSlug: c.ArticleSlug, ParentID: c.ParentID,
 		Name: c.Name, Email: c.Email, EmailHash: c.EmailHash, Website: c.Website, Body: c.Body,
 		Status: string(c.Status), CreatedAt: formatTime(c.CreatedAt), ExternalID: c.ExternalID,
@@ -418,16 +421,101 @@ func (st *Store) ApprovedComments(ctx context.Context, articleID string, limit i
 	})
 }
 
-// CommentsByStatus is one Query on gsi3, ascending: the oldest waits longest.
+// CommentsByStatus reads a moderation queue oldest first (the oldest has
+// waited longest). The queue's gsi3 key is sharded QueueShards ways so that a
+// flood of comments does not make one GSI partition hot (docs/scaling.md):
+// every shard, and the unsharded key of comments stored before sharding, is
+// queried in one parallel round and the answers are merged by sort key. The
+// position is each shard's last consumed sort key ("" before the first,
+// exhausted when absent from a non-empty position).
 func (st *Store) CommentsByStatus(ctx context.Context, status broadsheet.CommentStatus, limit int, after map[string]string) (broadsheet.Page[*broadsheet.Comment], error) {
-	return st.queryComments(ctx, "CommentsByStatus", &dynamodb.QueryInput{
-		TableName: &st.Table, IndexName: aws.String(indexByStatus),
-		KeyConditionExpression:    aws.String("gsi3pk = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(prefixCommentStatus + string(status))},
-		ScanIndexForward:          aws.Bool(true),
-		Limit:                     aws.Int32(int32(limit)),
-		ExclusiveStartKey:         startKey(after),
-	})
+	var page broadsheet.Page[*broadsheet.Comment]
+	keys := make([]string, 0, QueueShards+1)
+	for k := 0; k < QueueShards; k++ {
+		keys = append(keys, prefixCommentStatus+string(status)+"#"+strconv.Itoa(k))
+	}
+	keys = append(keys, prefixCommentStatus+string(status)) // before sharding
+	type shard struct {
+		items []commentItem
+		more  bool
+		err   error
+	}
+	shards := make([]shard, len(keys))
+	var wg sync.WaitGroup
+	for k, pk := range keys {
+		last, seen := after[strconv.Itoa(k)]
+		if len(after) > 0 && !seen {
+			continue // exhausted on an earlier page
+		}
+		in := &dynamodb.QueryInput{
+			TableName: &st.Table, IndexName: aws.String(indexByStatus),
+			KeyConditionExpression:    aws.String("gsi3pk = :pk"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(pk)},
+			ScanIndexForward:          aws.Bool(true),
+			Limit:                     aws.Int32(int32(limit)),
+		}
+		if last != "" {
+			// A gsi3 start key needs the table key too: COMMENT#<id>, read
+			// back from the sort key "<time>#<id>".
+			id := last[strings.LastIndexByte(last, '#')+1:]
+			in.ExclusiveStartKey = map[string]types.AttributeValue{
+				"pk": s(prefixComment + id), "sk": s(skComment), "gsi3pk": s(pk), "gsi3sk": s(last),
+			}
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out, err := st.DB.Query(ctx, in)
+			if err != nil {
+				shards[k].err = err
+				return
+			}
+			shards[k].more = len(out.LastEvaluatedKey) > 0
+			shards[k].err = attributevalue.UnmarshalListOfMaps(out.Items, &shards[k].items)
+		}()
+	}
+	wg.Wait()
+	type entry struct {
+		shard int
+		item  *commentItem
+	}
+	var all []entry
+	for k := range shards {
+		if shards[k].err != nil {
+			return page, unavailable(ctx, "CommentsByStatus", shards[k].err)
+		}
+		for i := range shards[k].items {
+			all = append(all, entry{k, &shards[k].items[i]})
+		}
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].item.GSI3SK < all[j].item.GSI3SK })
+	taken := all
+	if len(taken) > limit {
+		taken = all[:limit]
+	}
+	consumed := make([]int, len(keys))
+	next := map[string]string{}
+	for _, e := range taken {
+		page.Items = append(page.Items, e.item.comment())
+		consumed[e.shard]++
+		next[strconv.Itoa(e.shard)] = e.item.GSI3SK
+	}
+	more := false
+	for k := range shards {
+		pending := shards[k].more || consumed[k] < len(shards[k].items)
+		if !pending {
+			delete(next, strconv.Itoa(k))
+			continue
+		}
+		more = true
+		if _, ok := next[strconv.Itoa(k)]; !ok {
+			next[strconv.Itoa(k)] = after[strconv.Itoa(k)] // unchanged ("" if never read)
+		}
+	}
+	if more {
+		page.Next = next
+	}
+	return page, nil
 }
 
 // SetCommentStatus moves c from c.Status to to in one transaction with the
@@ -440,7 +528,7 @@ func (st *Store) SetCommentStatus(ctx context.Context, c *broadsheet.Comment, to
 		return nil
 	}
 	vals := map[string]types.AttributeValue{
-		":to": s(string(to)), ":from": s(string(from)), ":gsi3pk": s(prefixCommentStatus + string(to)),
+		":to": s(string(to)), ":from": s(string(from)), ":gsi3pk": s(StatusQueueKey(to, c.ID, QueueShards)),
 	}
 	update := "SET #status = :to, gsi3pk = :gsi3pk"
 	if to == broadsheet.CommentApproved {

@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/oklog/ulid/v2"
 
 	"broadsheet/internal/broadsheet"
@@ -106,14 +109,39 @@ func TestShardedPendingQueueSpreadsAndMerges(t *testing.T) {
 		if n%4 == 0 {
 			c.Status = broadsheet.CommentApproved
 		}
-		return st.PutCommentSharded(ctx, c, dynamo.QueueShards, dynamo.CounterShards)
+		return st.PutCommentSharded(ctx, c, dynamo.CounterShards)
 	})
 	total := shardWriters * shardPerWriter
-	got, perShard, err := st.CommentsByStatusSharded(ctx, broadsheet.CommentPending, dynamo.QueueShards, total)
-	if err != nil {
-		t.Fatal(err)
+	// The moderation queue reads back whole and in order, page by page,
+	// across all shards.
+	var got []*broadsheet.Comment
+	var after map[string]string
+	pages := 0
+	for {
+		page, err := st.CommentsByStatus(ctx, broadsheet.CommentPending, 7, after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, page.Items...)
+		pages++
+		if page.Next == nil {
+			break
+		}
+		if pages > total {
+			t.Fatal("pagination does not end")
+		}
+		after = page.Next
 	}
-	t.Logf("%d pending comments from %d writers over %d queue shards: %v", len(got), shardWriters, dynamo.QueueShards, perShard)
+	perShard := make([]int, dynamo.QueueShards)
+	seen := map[string]bool{}
+	for _, c := range got {
+		perShard[dynamo.ShardOf(c.ID, dynamo.QueueShards)]++
+		if seen[c.ID] {
+			t.Fatalf("comment %s read twice", c.ID)
+		}
+		seen[c.ID] = true
+	}
+	t.Logf("%d pending comments from %d writers over %d queue shards, read in %d pages: %v", len(got), shardWriters, dynamo.QueueShards, pages, perShard)
 	if want := total * 3 / 4; len(got) != want {
 		t.Fatalf("%d pending comments read back, want %d", len(got), want)
 	}
@@ -155,5 +183,41 @@ func BenchmarkShardedCounterWriters(b *testing.B) {
 				}
 			})
 		})
+	}
+}
+
+// TestQueueReadsCommentsStoredBeforeSharding: a comment whose queue key is
+// the old, unsharded CSTATUS#<status> still shows in the moderation queue.
+func TestQueueReadsCommentsStoredBeforeSharding(t *testing.T) {
+	st := dynamotest.NewStore(t)
+	ctx := context.Background()
+	old := &broadsheet.Comment{ID: ulid.Make().String(), ArticleID: "A", ArticleSlug: "a", Name: "Old", Body: "before",
+		Status: broadsheet.CommentPending, CreatedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	if err := st.PutCommentSharded(ctx, old, 1); err != nil {
+		t.Fatal(err)
+	}
+	// Move it to the unsharded key, as a comment written by the old code has it.
+	_, err := st.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &st.Table,
+		Key: map[string]types.AttributeValue{
+			"pk": &types.AttributeValueMemberS{Value: "COMMENT#" + old.ID}, "sk": &types.AttributeValueMemberS{Value: "COMMENT"},
+		},
+		UpdateExpression:          aws.String("SET gsi3pk = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: "CSTATUS#pending"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := *old
+	fresh.ID, fresh.CreatedAt = ulid.Make().String(), old.CreatedAt.Add(time.Hour)
+	if err := st.PutCommentSharded(ctx, &fresh, 1); err != nil {
+		t.Fatal(err)
+	}
+	page, err := st.CommentsByStatus(ctx, broadsheet.CommentPending, 10, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Items) != 2 || page.Items[0].ID != old.ID || page.Items[1].ID != fresh.ID || page.Next != nil {
+		t.Fatalf("queue = %+v next %v", page.Items, page.Next)
 	}
 }

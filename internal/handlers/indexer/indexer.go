@@ -40,7 +40,7 @@ type Handler struct {
 // functions/indexer runs and what the local runtime runs in-process.
 func New(ctx context.Context, getenv func(string) string) (any, error) {
 	logging.Setup(getenv)
-	store, err := dynamo.FromEnv(ctx, getenv)
+	store, err := dynamo.FromEnvWith(ctx, getenv, dynamo.Background)
 	if err != nil {
 		return nil, err
 	}
