@@ -74,6 +74,11 @@ build-IndexerFunction:
 bench:
 	$(GO) run ./cmd/bench $(BENCH_FLAGS)
 
+# Search quality and cost on the Cranfield collection, through the real API
+# of a fresh local stack (about 7 minutes: the import and indexing dominate).
+bench-search:
+	$(GO) run ./cmd/benchsearch $(BENCH_SEARCH_FLAGS)
+
 # One function under the Lambda Runtime Interface Emulator (cmd/invoke): built as
 # deployed but for this machine's GOARCH (the emulator runs it here), with its
 # template environment. The answer goes to stdout, logs and INIT REPORT to stderr.
