@@ -12,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"broadsheet/internal/broadsheet"
 	"broadsheet/internal/ddblocal"
+	"broadsheet/internal/dynamo"
 	"broadsheet/internal/faults"
 )
 
@@ -389,7 +391,7 @@ func (w *workload) verify(t *testing.T) int {
 					fail("approved comment %s is not in its article's public list", it["id"])
 				}
 			}
-			if it["gsi3pk"] != "CSTATUS#"+it["status"] {
+			if it["gsi3pk"] != dynamo.StatusQueueKey(broadsheet.CommentStatus(it["status"]), it["id"], dynamo.QueueShards) {
 				fail("comment %s is in the wrong moderation queue", it["id"])
 			}
 			if d := it["dedupeKey"]; d != "" && byKey[key{d, "DEDUPE"}]["commentId"] != it["id"] {
