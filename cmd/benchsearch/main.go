@@ -40,6 +40,7 @@ import (
 	"broadsheet/internal/handlers/indexer"
 	"broadsheet/internal/handlers/search"
 	"broadsheet/internal/localapi"
+	"broadsheet/internal/modroot"
 	searchlib "broadsheet/internal/search"
 	"broadsheet/internal/search/evaluate"
 )
@@ -70,7 +71,7 @@ func main() {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	root, err := ddblocal.ModuleRoot()
+	root, err := modroot.Find()
 	if err != nil {
 		fatalf("%v", err)
 	}

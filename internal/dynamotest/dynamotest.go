@@ -12,6 +12,7 @@ import (
 
 	"broadsheet/internal/ddblocal"
 	"broadsheet/internal/dynamo"
+	"broadsheet/internal/modroot"
 	"broadsheet/internal/samtemplate"
 )
 
@@ -25,7 +26,7 @@ var (
 func Template(tb testing.TB) *samtemplate.Template {
 	tb.Helper()
 	once.Do(func() {
-		root, err := ddblocal.ModuleRoot()
+		root, err := modroot.Find()
 		if err != nil {
 			loadErr = err
 			return

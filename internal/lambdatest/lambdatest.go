@@ -12,13 +12,13 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"broadsheet/internal/ddblocal"
+	"broadsheet/internal/modroot"
 )
 
 // Event reads events/<name> from the module root.
 func Event(tb testing.TB, name string) events.APIGatewayV2HTTPRequest {
 	tb.Helper()
-	root, err := ddblocal.ModuleRoot()
+	root, err := modroot.Find()
 	if err != nil {
 		tb.Fatal(err)
 	}

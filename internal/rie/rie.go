@@ -33,6 +33,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"broadsheet/internal/modroot"
 )
 
 // Module and Version pin the emulator; Version is the only one the proxy serves.
@@ -51,7 +53,7 @@ const EnvBinary = "AWS_LAMBDA_RIE"
 
 // DefaultBinDir is <module root>/.local/bin (ignored by git).
 func DefaultBinDir() (string, error) {
-	root, err := ModuleRoot()
+	root, err := modroot.Find()
 	if err != nil {
 		return "", err
 	}
@@ -133,7 +135,7 @@ func goCommand() (string, error) {
 
 // BuildOptions configure Build.
 type BuildOptions struct {
-	// Dir is the module root the package path is relative to. Default: ModuleRoot().
+	// Dir is the module root the package path is relative to. Default: modroot.Find().
 	Dir string
 	// GOARCH defaults to the host's (runtime.GOARCH): the emulator runs the
 	// binary on this machine. Lambda itself runs the template's arm64 build.
@@ -152,7 +154,7 @@ var BuildFlags = []string{"-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s 
 // opts.GOARCH says otherwise.
 func Build(ctx context.Context, pkg, out string, opts BuildOptions) error {
 	if opts.Dir == "" {
-		root, err := ModuleRoot()
+		root, err := modroot.Find()
 		if err != nil {
 			return err
 		}
@@ -523,24 +525,6 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// ModuleRoot walks up from the working directory to the directory holding go.mod.
-func ModuleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("rie: go.mod not found above the working directory")
-		}
-		dir = parent
-	}
 }
 
 func lockFile(path string) (func(), error) {

@@ -21,6 +21,7 @@ import (
 	"broadsheet/internal/handlers/indexer"
 	"broadsheet/internal/handlers/search"
 	"broadsheet/internal/lambdatest"
+	"broadsheet/internal/modroot"
 	"broadsheet/internal/searchindex"
 )
 
@@ -262,7 +263,7 @@ func TestIndexerEventThenSearch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	root, _ := ddblocal.ModuleRoot()
+	root, _ := modroot.Find()
 	payload, err := os.ReadFile(filepath.Join(root, "events", "indexer-stream.json"))
 	if err != nil {
 		t.Fatal(err)
