@@ -150,8 +150,8 @@ func (st *Store) CreateArticle(ctx context.Context, a *broadsheet.Article) error
 	for _, k := range listingKeys(a) {
 		ops = append(ops, listingPut(st.Table, k, a.ID))
 	}
-	_, err = st.transact(ctx, ops)
-	if failed := cancelled(err); failed != nil {
+	err = Transact(ctx, st.DB, ops, transactAttempts)
+	if failed := ConditionFailures(err); failed != nil {
 		if failed[1] {
 			return broadsheet.Errorf(broadsheet.CodeSlugTaken, "the slug %q is taken", a.Slug)
 		}
@@ -224,8 +224,8 @@ func (st *Store) ReplaceArticle(ctx context.Context, a, old *broadsheet.Article)
 			ops = append(ops, listingPut(st.Table, k, a.ID))
 		}
 	}
-	_, err = st.transact(ctx, ops)
-	if failed := cancelled(err); failed != nil {
+	err = Transact(ctx, st.DB, ops, transactAttempts)
+	if failed := ConditionFailures(err); failed != nil {
 		if failed[0] {
 			return broadsheet.Errorf(broadsheet.CodePreconditionFailed, "the article changed since you read it; fetch it again")
 		}
@@ -254,8 +254,8 @@ func (st *Store) DeleteArticle(ctx context.Context, a *broadsheet.Article) error
 	for _, k := range listingKeys(a) {
 		ops = append(ops, listingDelete(st.Table, k))
 	}
-	_, err := st.transact(ctx, ops)
-	if cancelled(err) != nil {
+	err := Transact(ctx, st.DB, ops, transactAttempts)
+	if ConditionFailures(err) != nil {
 		return broadsheet.Errorf(broadsheet.CodePreconditionFailed, "the article changed since you read it; fetch it again")
 	}
 	if err != nil {
@@ -489,9 +489,10 @@ func (st *Store) ArticlesByStatus(ctx context.Context, status broadsheet.Status,
 	return page, nil
 }
 
-// cancelled returns, for a cancelled transaction, which of its operations
-// failed their condition; nil for any other outcome.
-func cancelled(err error) map[int]bool {
+// ConditionFailures returns, for a cancelled transaction, which of its
+// operations failed their condition; nil for any other outcome (including a
+// cancellation for conflicts or throttling alone, which is retryable).
+func ConditionFailures(err error) map[int]bool {
 	var tce *types.TransactionCanceledException
 	if !errors.As(err, &tce) {
 		return nil
@@ -503,49 +504,59 @@ func cancelled(err error) map[int]bool {
 		}
 	}
 	if len(failed) == 0 {
-		return nil // cancelled for another reason (conflict, throttling): retryable
+		return nil
 	}
 	return failed
 }
 
-// transact runs a transaction, retrying (with jitter) when DynamoDB cancels it
-// only because another transaction held one of its items: racing writers then
-// get a real answer (their condition passed or failed) rather than a 503.
-func (st *Store) transact(ctx context.Context, ops []types.TransactWriteItem) (*dynamodb.TransactWriteItemsOutput, error) {
+// Transact runs a transaction, retrying with jittered backoff, up to attempts
+// times, while DynamoDB cancels it only because of concurrent transactions on
+// its items or throttling: those wrote nothing, so racing writers then get a
+// real answer (their conditions passed or failed) rather than a 503. Hot
+// items (an article's count, a common term's df) warrant more attempts.
+func Transact(ctx context.Context, db API, ops []types.TransactWriteItem, attempts int) error {
 	var err error
-	for attempt := 0; attempt < 6; attempt++ {
+	for attempt := 0; attempt < attempts; attempt++ {
 		if attempt > 0 {
-			backoff := time.Duration(5<<attempt) * time.Millisecond
+			backoff := time.Duration(min(10<<attempt, 1000)) * time.Millisecond
 			select {
 			case <-time.After(backoff/2 + time.Duration(rand.Int64N(int64(backoff)))):
 			case <-ctx.Done():
-				return nil, ctx.Err()
+				return ctx.Err()
 			}
 		}
-		var out *dynamodb.TransactWriteItemsOutput
-		out, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: ops})
-		if !conflictOnly(err) {
-			return out, err
+		_, err = db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: ops})
+		if !retryableCancellation(err) {
+			return err
 		}
 	}
-	return nil, err
+	return err
 }
 
-// conflictOnly reports a cancellation caused by concurrent transactions alone.
-func conflictOnly(err error) bool {
-	var tce *types.TransactionCanceledException
-	if !errors.As(err, &tce) {
+// retryableCancellation reports a transaction refused for reasons that say
+// nothing about its conditions.
+func retryableCancellation(err error) bool {
+	if err == nil {
 		return false
 	}
-	conflict := false
-	for _, r := range tce.CancellationReasons {
-		switch aws.ToString(r.Code) {
-		case "TransactionConflict":
-			conflict = true
-		case "", "None":
-		default:
-			return false
+	var tce *types.TransactionCanceledException
+	if errors.As(err, &tce) {
+		for _, r := range tce.CancellationReasons {
+			switch aws.ToString(r.Code) {
+			case "", "None", "TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded":
+			default:
+				return false
+			}
 		}
+		return true
 	}
-	return conflict
+	var tip *types.TransactionInProgressException
+	var tc *types.TransactionConflictException
+	return errors.As(err, &tip) || errors.As(err, &tc)
 }
+
+// Attempts for Transact: ordinary items, and items many writers share.
+const (
+	transactAttempts    = 6
+	transactHotAttempts = 12
+)

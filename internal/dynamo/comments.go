@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"math/rand/v2"
 	"sort"
 	"strconv"
 	"strings"
@@ -199,31 +198,6 @@ func (st *Store) putCommenter(emailHash string, now time.Time) types.TransactWri
 	}}
 }
 
-// transactHot is transact with a longer retry budget, for transactions
-// that touch an article's counter: under a burst of approvals or
-// auto-approved comments on one article, every transaction holds the same
-// article item and DynamoDB cancels the losers with TransactionConflict. A
-// cancelled transaction wrote nothing, so retrying it is safe.
-func (st *Store) transactHot(ctx context.Context, ops []types.TransactWriteItem) error {
-	const attempts = 12
-	var err error
-	for i := 0; i < attempts; i++ {
-		if i > 0 {
-			backoff := time.Duration(10<<min(i, 5)) * time.Millisecond // 20 ms … 320 ms, jittered ±50 %
-			select {
-			case <-time.After(backoff/2 + time.Duration(rand.Int64N(int64(backoff)))):
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
-		_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: ops})
-		if !conflictOnly(err) {
-			return err
-		}
-	}
-	return err
-}
-
 // SubmitComment writes a reader's comment in one TransactWriteItems:
 //
 //	comment         Put, attribute_not_exists(pk)
@@ -270,8 +244,8 @@ func (st *Store) SubmitComment(ctx context.Context, sub *broadsheet.Submission) 
 			ops = append(ops, st.putCommenter(c.EmailHash, sub.Now))
 		}
 	}
-	err = st.transactHot(ctx, ops)
-	failed := cancelled(err)
+	err = Transact(ctx, st.DB, ops, transactHotAttempts)
+	failed := ConditionFailures(err)
 	switch {
 	case failed == nil && err != nil:
 		return unavailable(ctx, "SubmitComment", err)
@@ -566,8 +540,8 @@ func (st *Store) SetCommentStatus(ctx context.Context, c *broadsheet.Comment, to
 // update. If the article is gone, an approval is refused (404), while an
 // un-approval or deletion goes ahead without the count.
 func (st *Store) withCount(ctx context.Context, op string, ops []types.TransactWriteItem, countOp int, approving bool) error {
-	err := st.transactHot(ctx, ops)
-	failed := cancelled(err)
+	err := Transact(ctx, st.DB, ops, transactHotAttempts)
+	failed := ConditionFailures(err)
 	if failed == nil && err != nil {
 		return unavailable(ctx, op, err)
 	}
@@ -649,8 +623,8 @@ func (st *Store) ImportComment(ctx context.Context, c *broadsheet.Comment) (*bro
 			ops = append(ops, st.putCommenter(c.EmailHash, c.CreatedAt))
 		}
 	}
-	err = st.transactHot(ctx, ops)
-	failed := cancelled(err)
+	err = Transact(ctx, st.DB, ops, transactHotAttempts)
+	failed := ConditionFailures(err)
 	switch {
 	case failed == nil && err != nil:
 		return nil, false, unavailable(ctx, "ImportComment", err)

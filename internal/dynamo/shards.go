@@ -152,7 +152,7 @@ func (st *Store) PutCommentSharded(ctx context.Context, c *broadsheet.Comment, c
 	if c.Status == broadsheet.CommentApproved {
 		ops = append(ops, st.CountShardDelta(c.ArticleID, c.ID, counterShards, 1))
 	}
-	if err := st.transactHot(ctx, ops); err != nil {
+	if err := Transact(ctx, st.DB, ops, transactHotAttempts); err != nil {
 		return unavailable(ctx, "PutCommentSharded", err)
 	}
 	return nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"sort"
 	"strings"
 	"sync"
@@ -387,8 +386,8 @@ func (w *Writer) commit(ctx context.Context, ch Change, committed, target *state
 			ExpressionAttributeValues: map[string]types.AttributeValue{":d": n(dd), ":t": n(dt), ":b": n(db)},
 		}})
 	}
-	err := transact(ctx, w.DB, ops)
-	if failed := conditionFailures(err); failed != nil {
+	err := dynamo.Transact(ctx, w.DB, ops, transactAttempts)
+	if failed := dynamo.ConditionFailures(err); failed != nil {
 		return nil // committed by an earlier attempt
 	}
 	if err != nil {
@@ -472,11 +471,11 @@ func (w *Writer) pairChunk(ctx context.Context, chunk []pairOp) ([]pairOp, error
 				ExpressionAttributeValues: map[string]types.AttributeValue{":d": n(int64(p.delta))},
 			}})
 		}
-		err := transact(ctx, w.DB, ops)
+		err := dynamo.Transact(ctx, w.DB, ops, transactAttempts)
 		if err == nil {
 			return failed, nil
 		}
-		bad := conditionFailures(err)
+		bad := dynamo.ConditionFailures(err)
 		if bad == nil {
 			return nil, err
 		}
@@ -491,67 +490,6 @@ func (w *Writer) pairChunk(ctx context.Context, chunk []pairOp) ([]pairOp, error
 		chunk = rest
 	}
 	return failed, nil
-}
-
-// conditionFailures returns which operations of a cancelled transaction failed
-// their condition; nil for any other outcome.
-func conditionFailures(err error) map[int]bool {
-	var tce *types.TransactionCanceledException
-	if !errors.As(err, &tce) {
-		return nil
-	}
-	failed := map[int]bool{}
-	for i, r := range tce.CancellationReasons {
-		if aws.ToString(r.Code) == "ConditionalCheckFailed" {
-			failed[i] = true
-		}
-	}
-	if len(failed) == 0 {
-		return nil
-	}
-	return failed
-}
-
-// transact runs a transaction, retrying with jittered backoff while DynamoDB
-// cancels it for conflicts with concurrent transactions (common terms' df
-// items are shared by every document) or throttling.
-func transact(ctx context.Context, db dynamo.API, ops []types.TransactWriteItem) error {
-	var err error
-	for attempt := 0; attempt < 12; attempt++ {
-		if attempt > 0 {
-			backoff := time.Duration(min(10<<attempt, 1000)) * time.Millisecond
-			select {
-			case <-time.After(backoff/2 + time.Duration(rand.Int64N(int64(backoff)))):
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
-		_, err = db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: ops})
-		if !retryable(err) {
-			return err
-		}
-	}
-	return err
-}
-
-func retryable(err error) bool {
-	if err == nil {
-		return false
-	}
-	var tce *types.TransactionCanceledException
-	if errors.As(err, &tce) {
-		for _, r := range tce.CancellationReasons {
-			switch aws.ToString(r.Code) {
-			case "", "None", "TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded":
-			default:
-				return false
-			}
-		}
-		return true
-	}
-	var tip *types.TransactionInProgressException
-	var tc *types.TransactionConflictException
-	return errors.As(err, &tip) || errors.As(err, &tc)
 }
 
 // batchWrite writes in chunks of 25, retrying unprocessed items.
@@ -618,3 +556,7 @@ func docRecord(a *Article, seq int64) map[string]types.AttributeValue {
 	it["seq"] = n(seq)
 	return it
 }
+
+// transactAttempts is generous: a common term's df item is shared by every
+// document, so concurrent indexing conflicts on it often.
+const transactAttempts = 12
