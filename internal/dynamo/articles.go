@@ -267,18 +267,46 @@ func (st *Store) DeleteArticle(ctx context.Context, a *broadsheet.Article) error
 // ArticleByID reads one article with a strongly consistent GetItem (editors
 // must see their own writes).
 func (st *Store) ArticleByID(ctx context.Context, id string) (*broadsheet.Article, error) {
-	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.Table, Key: key(prefixArticle+id, skArticle), ConsistentRead: aws.Bool(true)})
+	it, err := getConsistent[articleItem](ctx, st, "ArticleByID", key(prefixArticle+id, skArticle), "no such article")
 	if err != nil {
-		return nil, unavailable(ctx, "ArticleByID", err)
-	}
-	if out.Item == nil {
-		return nil, broadsheet.Errorf(broadsheet.CodeNotFound, "no such article")
-	}
-	var it articleItem
-	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
 		return nil, err
 	}
 	return it.article(), nil
+}
+
+// getConsistent reads one item with a strongly consistent GetItem (editors
+// and moderation must see their own writes); absent is 404 with notFound.
+func getConsistent[T any](ctx context.Context, st *Store, op string, k map[string]types.AttributeValue, notFound string) (*T, error) {
+	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.Table, Key: k, ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return nil, unavailable(ctx, op, err)
+	}
+	if out.Item == nil {
+		return nil, broadsheet.Errorf(broadsheet.CodeNotFound, "%s", notFound)
+	}
+	var it T
+	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+		return nil, err
+	}
+	return &it, nil
+}
+
+// queryArticles runs one Query over article items and pages its answer.
+func (st *Store) queryArticles(ctx context.Context, op string, in *dynamodb.QueryInput) (broadsheet.Page[*broadsheet.Article], error) {
+	var page broadsheet.Page[*broadsheet.Article]
+	out, err := st.DB.Query(ctx, in)
+	if err != nil {
+		return page, unavailable(ctx, op, err)
+	}
+	var items []articleItem
+	if err := attributevalue.UnmarshalListOfMaps(out.Items, &items); err != nil {
+		return page, err
+	}
+	for i := range items {
+		page.Items = append(page.Items, items[i].article())
+	}
+	page.Next = position(out.LastEvaluatedKey)
+	return page, nil
 }
 
 // ArticleIDBySlug reads the slug reservation, consistently.
@@ -322,7 +350,7 @@ func (st *Store) ArticleBySlug(ctx context.Context, slug string) (*broadsheet.Ar
 func (st *Store) PublishedArticles(ctx context.Context, f broadsheet.ArticleFilter, now time.Time, limit int, after map[string]string) (broadsheet.Page[*broadsheet.Article], error) {
 	var page broadsheet.Page[*broadsheet.Article]
 	if f.Tag == "" && f.Author == "" {
-		out, err := st.DB.Query(ctx, &dynamodb.QueryInput{
+		return st.queryArticles(ctx, "PublishedArticles", &dynamodb.QueryInput{
 			TableName: &st.Table, IndexName: aws.String(indexFeed),
 			KeyConditionExpression:    aws.String("gsi2pk = :pk AND gsi2sk <= :now"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(pkFeed), ":now": s(upTo(now))},
@@ -330,18 +358,6 @@ func (st *Store) PublishedArticles(ctx context.Context, f broadsheet.ArticleFilt
 			Limit:                     aws.Int32(int32(limit)),
 			ExclusiveStartKey:         startKey(after),
 		})
-		if err != nil {
-			return page, unavailable(ctx, "PublishedArticles", err)
-		}
-		var items []articleItem
-		if err := attributevalue.UnmarshalListOfMaps(out.Items, &items); err != nil {
-			return page, err
-		}
-		for i := range items {
-			page.Items = append(page.Items, items[i].article())
-		}
-		page.Next = position(out.LastEvaluatedKey)
-		return page, nil
 	}
 	pk := prefixTag + f.Tag
 	if f.Tag == "" {
@@ -438,7 +454,7 @@ func (st *Store) articlesByID(ctx context.Context, ids []string, attrs []string)
 func (st *Store) ArticlesByStatus(ctx context.Context, status broadsheet.Status, limit int, after map[string]string) (broadsheet.Page[*broadsheet.Article], error) {
 	var page broadsheet.Page[*broadsheet.Article]
 	if status != "" {
-		out, err := st.DB.Query(ctx, &dynamodb.QueryInput{
+		return st.queryArticles(ctx, "ArticlesByStatus", &dynamodb.QueryInput{
 			TableName: &st.Table, IndexName: aws.String(indexByStatus),
 			KeyConditionExpression:    aws.String("gsi3pk = :pk"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(prefixArticleStatus + string(status))},
@@ -446,18 +462,6 @@ func (st *Store) ArticlesByStatus(ctx context.Context, status broadsheet.Status,
 			Limit:                     aws.Int32(int32(limit)),
 			ExclusiveStartKey:         startKey(after),
 		})
-		if err != nil {
-			return page, unavailable(ctx, "ArticlesByStatus", err)
-		}
-		var items []articleItem
-		if err := attributevalue.UnmarshalListOfMaps(out.Items, &items); err != nil {
-			return page, err
-		}
-		for i := range items {
-			page.Items = append(page.Items, items[i].article())
-		}
-		page.Next = position(out.LastEvaluatedKey)
-		return page, nil
 	}
 	out, err := st.DB.Query(ctx, &dynamodb.QueryInput{
 		TableName:                 &st.Table,

@@ -352,15 +352,8 @@ func (st *Store) CommenterApproved(ctx context.Context, emailHash string) (bool,
 
 // CommentByID reads one comment, strongly consistent.
 func (st *Store) CommentByID(ctx context.Context, id string) (*broadsheet.Comment, error) {
-	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.Table, Key: key(prefixComment+id, skComment), ConsistentRead: aws.Bool(true)})
+	it, err := getConsistent[commentItem](ctx, st, "CommentByID", key(prefixComment+id, skComment), "no such comment")
 	if err != nil {
-		return nil, unavailable(ctx, "CommentByID", err)
-	}
-	if out.Item == nil {
-		return nil, broadsheet.Errorf(broadsheet.CodeNotFound, "no such comment")
-	}
-	var it commentItem
-	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
 		return nil, err
 	}
 	return it.comment(), nil
