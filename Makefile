@@ -35,6 +35,7 @@ token:
 # faster, and turns storage timeouts into noise.
 test: lint
 	$(GO) run ./cmd/withddb -- $(GO) test -count=1 -p 1 -timeout 20m ./...
+	@$(MAKE) --no-print-directory fuzz-short
 
 # Unit tests only: no DynamoDB Local, no browser.
 test-short:
