@@ -16,7 +16,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 help:
 	@echo "make local   serve the API on http://127.0.0.1:$(PORT) (data under $(DATA_DIR))"
-	@echo "make test    lint, then every test against DynamoDB Local and headless Chromium"
+	@echo "make test    lint, every test (DynamoDB Local, the Lambda RIE, headless Chromium), a short fuzz pass"
 	@echo "make -s token   print an editor bearer token for the local API"
 	@echo "make build   build every function as Lambda runs it, into build/<name>/bootstrap"
 	@echo "make invoke FN=<LogicalId> EVENT=events/<file>.json   run one function under the Lambda RIE"
