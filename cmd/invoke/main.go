@@ -47,18 +47,6 @@ import (
 	"broadsheet/internal/samtemplate"
 )
 
-type paramFlags map[string]string
-
-func (p paramFlags) String() string { return "" }
-func (p paramFlags) Set(v string) error {
-	k, val, ok := strings.Cut(v, "=")
-	if !ok || k == "" {
-		return errors.New("want Name=Value")
-	}
-	p[k] = val
-	return nil
-}
-
 func env(name, def string) string {
 	if v := os.Getenv(name); v != "" {
 		return v
@@ -83,7 +71,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("invoke", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c config
-	c.params = paramFlags{}
+	c.params = samtemplate.ParameterFlags{}
 	fs.StringVar(&c.fn, "fn", os.Getenv("FN"), "the function's logical id in the template, e.g. ArticlesFunction (default: the one whose route or event source the event targets)")
 	fs.StringVar(&c.event, "event", os.Getenv("EVENT"), "event JSON file, e.g. events/articles-get.json")
 	fs.StringVar(&c.template, "template", env("TEMPLATE", "template.yaml"), "SAM template")
@@ -96,7 +84,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.goarch, "goarch", runtime.GOARCH, "GOARCH of the build; the emulator runs it on this machine")
 	fs.BoolVar(&c.verbose, "v", false, "also show the emulator's own log lines")
 	fs.BoolVar(&c.noContract, "no-contract", false, "do not check an HTTP answer against openapi.yaml")
-	fs.Var(paramFlags(c.params), "param", "template parameter override Name=Value (repeatable)")
+	fs.Var(samtemplate.ParameterFlags(c.params), "param", "template parameter override Name=Value (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

@@ -31,19 +31,8 @@ import (
 	"broadsheet/internal/functions"
 	"broadsheet/internal/localapi"
 	"broadsheet/internal/localauth"
+	"broadsheet/internal/samtemplate"
 )
-
-type paramFlags map[string]string
-
-func (p paramFlags) String() string { return "" }
-func (p paramFlags) Set(v string) error {
-	k, val, ok := strings.Cut(v, "=")
-	if !ok || k == "" {
-		return errors.New("want Name=Value")
-	}
-	p[k] = val
-	return nil
-}
 
 func env(name, def string) string {
 	if v := os.Getenv(name); v != "" {
@@ -81,7 +70,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	logLevel := fs.String("log-level", env("LOCAL_LOG_LEVEL", "info"), "debug, info, warn or error")
 	ttl := fs.Duration("ttl", 12*time.Hour, "token: lifetime")
 	scope := fs.String("scope", localauth.EditorScope, "token: space-separated scopes")
-	params := paramFlags{}
+	params := samtemplate.ParameterFlags{}
 	fs.Var(params, "param", "template parameter override Name=Value (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return err
