@@ -11,7 +11,6 @@ package comments
 import (
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -210,32 +209,7 @@ func (h *Handler) list(ctx context.Context, req apigw.Request) (apigw.Response, 
 	if out.NextCursor, err = apigw.NextCursor(h.Cursors, scope, page.Next); err != nil {
 		return apigw.Response{}, err
 	}
-	return cacheableList(req, out, page.Next), nil
-}
-
-// cacheableList answers a public list page with an ETag computed from its
-// items and raw next position, not from its bytes: a sealed cursor has a fresh
-// nonce every time, so byte-based ETags would never match on a page that has
-// a next page, and If-None-Match would never earn a 304.
-func cacheableList(req apigw.Request, out apigw.List[View], next map[string]string) apigw.Response {
-	r := apigw.JSON(http.StatusOK, out)
-	if r.StatusCode != http.StatusOK {
-		return r
-	}
-	basis, err := json.Marshal(struct {
-		Items []View
-		Next  map[string]string
-	}{out.Items, next})
-	if err != nil {
-		return apigw.Fail(err)
-	}
-	tag := apigw.ETag(string(basis))
-	r.Headers["ETag"] = tag
-	r.Headers["Cache-Control"] = CacheControl
-	if apigw.MatchesETag(apigw.Header(req, "if-none-match"), tag) {
-		r.StatusCode, r.Body = http.StatusNotModified, ""
-	}
-	return r
+	return apigw.Cacheable(req, out, CacheControl), nil
 }
 
 // round1 is what a submission reads before it writes, all in parallel.
