@@ -10,7 +10,6 @@ package comments
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"net/http"
@@ -18,8 +17,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/oklog/ulid/v2"
 
 	"broadsheet/internal/apigw"
 	"broadsheet/internal/broadsheet"
@@ -96,11 +93,8 @@ func Configure(getenv func(string) string) (*Handler, error) {
 		}
 		flood = time.Duration(secs) * time.Second
 	}
-	return &Handler{Cursors: cur, Identity: id, Moderation: mod, Flood: flood, Now: time.Now, NewID: NewID}, nil
+	return &Handler{Cursors: cur, Identity: id, Moderation: mod, Flood: flood, Now: time.Now, NewID: broadsheet.NewID}, nil
 }
-
-// NewID returns a ULID: unique, URL-safe, sortable by creation time.
-func NewID() string { return ulid.MustNew(ulid.Now(), rand.Reader).String() }
 
 // Router maps the template's route keys to their code.
 func (h *Handler) Router() apigw.Router {

@@ -67,7 +67,7 @@ func newFixture(t *testing.T, moderation string) *fixture {
 	h.Store, h.Now = store, clk.Now
 	ed := &editor.Handler{
 		Articles: store, Comments: editor.Comments{Store: store, Identity: h.Identity},
-		Cursors: h.Cursors, Now: clk.Now, NewID: editor.NewID,
+		Cursors: h.Cursors, Now: clk.Now, NewID: broadsheet.NewID,
 	}
 	return &fixture{t: t, store: store, h: h, ed: ed, clock: clk, pub: h.Router(), adm: ed.Router()}
 }
@@ -77,7 +77,7 @@ func (f *fixture) article(slug string, edit func(a *broadsheet.Article)) *broads
 	f.t.Helper()
 	now := f.clock.Now()
 	a := &broadsheet.Article{
-		ID: editor.NewID(), Slug: slug, Title: "Title of " + slug, Body: "Body", BodyHTML: "<p>Body</p>",
+		ID: broadsheet.NewID(), Slug: slug, Title: "Title of " + slug, Body: "Body", BodyHTML: "<p>Body</p>",
 		Author: broadsheet.Author{Name: "Staff"}, Status: broadsheet.StatusPublished,
 		PublishedAt: now.Add(-time.Hour), CreatedAt: now.Add(-time.Hour), UpdatedAt: now.Add(-time.Hour),
 		Version: 1, CommentsOpen: true,

@@ -162,7 +162,7 @@ func (h *Handler) listArticles(ctx context.Context, req apigw.Request) (apigw.Re
 // article loads the article named by the {id} path parameter.
 func (h *Handler) article(ctx context.Context, req apigw.Request) (*broadsheet.Article, error) {
 	id := req.PathParameters["id"]
-	if !validID(id) {
+	if !broadsheet.ValidID(id) {
 		return nil, broadsheet.Errorf(broadsheet.CodeNotFound, "no such article")
 	}
 	return h.Articles.ArticleByID(ctx, id)

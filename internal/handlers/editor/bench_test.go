@@ -27,7 +27,7 @@ func benchEditor(b *testing.B, scenario string, want int) {
 		b.Fatal(err)
 	}
 	store := &dynamo.Store{DB: db, Table: "broadsheet"}
-	h := &editor.Handler{Articles: store, Comments: editor.Comments{Store: store, Identity: id}, Cursors: cur, Now: time.Now, NewID: editor.NewID}
+	h := &editor.Handler{Articles: store, Comments: editor.Comments{Store: store, Identity: id}, Cursors: cur, Now: time.Now, NewID: broadsheet.NewID}
 	bench.RunRoute(b, h.Router(), bench.APIEvent(b, ev), r, want)
 }
 

@@ -63,7 +63,7 @@ func (h *Handler) listComments(ctx context.Context, req apigw.Request) (apigw.Re
 	switch {
 	case status != "" && !status.Valid():
 		return apigw.Response{}, fieldError("status", "must be pending, approved, spam or rejected")
-	case byArticle && !validID(articleID):
+	case byArticle && !broadsheet.ValidID(articleID):
 		return apigw.Response{}, fieldError("articleId", "is not an article id")
 	case byArticle && status != "" && status != broadsheet.CommentApproved:
 		return apigw.Response{}, fieldError("status", "must be approved (or absent) with articleId")
@@ -100,7 +100,7 @@ func (h *Handler) listComments(ctx context.Context, req apigw.Request) (apigw.Re
 // comment loads the comment named by the {id} path parameter.
 func (h *Handler) comment(ctx context.Context, req apigw.Request) (*broadsheet.Comment, error) {
 	id := req.PathParameters["id"]
-	if !validID(id) {
+	if !broadsheet.ValidID(id) {
 		return nil, broadsheet.Errorf(broadsheet.CodeNotFound, "no such comment")
 	}
 	return h.Comments.Store.CommentByID(ctx, id)
@@ -232,7 +232,7 @@ func (h *Handler) importComment(ctx context.Context, req apigw.Request) (apigw.R
 	if err := in.Validate(now); err != nil {
 		return apigw.Response{}, err
 	}
-	if !validID(in.ArticleID) {
+	if !broadsheet.ValidID(in.ArticleID) {
 		return apigw.Response{}, broadsheet.Errorf(broadsheet.CodeNotFound, "no such article")
 	}
 	a, err := h.Articles.ArticleByID(ctx, in.ArticleID)

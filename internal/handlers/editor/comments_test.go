@@ -39,7 +39,7 @@ func newEnv(t *testing.T) *env {
 	e := &env{t: t, store: store, id: id, now: time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC)}
 	h := &editor.Handler{
 		Articles: store, Comments: editor.Comments{Store: store, Identity: id},
-		Cursors: cur, Now: func() time.Time { return e.now }, NewID: editor.NewID,
+		Cursors: cur, Now: func() time.Time { return e.now }, NewID: broadsheet.NewID,
 	}
 	e.rt = h.Router()
 	return e
@@ -48,7 +48,7 @@ func newEnv(t *testing.T) *env {
 func (e *env) article() *broadsheet.Article {
 	e.t.Helper()
 	a := &broadsheet.Article{
-		ID: editor.NewID(), Slug: fmt.Sprintf("a-%d", time.Now().UnixNano()), Title: "T", Body: "B", BodyHTML: "<p>B</p>",
+		ID: broadsheet.NewID(), Slug: fmt.Sprintf("a-%d", time.Now().UnixNano()), Title: "T", Body: "B", BodyHTML: "<p>B</p>",
 		Author: broadsheet.Author{Name: "Staff"}, Status: broadsheet.StatusPublished, PublishedAt: e.now.Add(-time.Hour),
 		CreatedAt: e.now, UpdatedAt: e.now, Version: 1, CommentsOpen: true,
 	}
@@ -117,8 +117,8 @@ func TestCommentRoutesNeedAnEditor(t *testing.T) {
 	routes := []eventtest.Spec{
 		{Route: "GET /admin/comments"},
 		{Route: "POST /admin/comments", Body: "{}", Headers: map[string]string{"content-type": "application/json"}},
-		{Route: "PATCH /admin/comments/{id}", Params: map[string]string{"id": editor.NewID()}, Body: `{"status":"approved"}`, Headers: map[string]string{"content-type": "application/json"}},
-		{Route: "DELETE /admin/comments/{id}", Params: map[string]string{"id": editor.NewID()}},
+		{Route: "PATCH /admin/comments/{id}", Params: map[string]string{"id": broadsheet.NewID()}, Body: `{"status":"approved"}`, Headers: map[string]string{"content-type": "application/json"}},
+		{Route: "DELETE /admin/comments/{id}", Params: map[string]string{"id": broadsheet.NewID()}},
 	}
 	for _, s := range routes {
 		if r := e.do(s); r.status != 401 || r.code() != "unauthorized" {
@@ -156,9 +156,9 @@ func TestModerationRouteAnswers(t *testing.T) {
 		{"patch without status", eventtest.Spec{Route: "PATCH /admin/comments/{id}", Params: map[string]string{"id": id}, Headers: json, Body: `{}`}, 400, "validation_failed", "status"},
 		{"patch to pending", eventtest.Spec{Route: "PATCH /admin/comments/{id}", Params: map[string]string{"id": id}, Headers: json, Body: `{"status":"pending"}`}, 400, "validation_failed", "status"},
 		{"patch as text", eventtest.Spec{Route: "PATCH /admin/comments/{id}", Params: map[string]string{"id": id}, Headers: map[string]string{"content-type": "text/plain"}, Body: `approved`}, 415, "unsupported_media_type", ""},
-		{"patch an unknown comment", eventtest.Spec{Route: "PATCH /admin/comments/{id}", Params: map[string]string{"id": editor.NewID()}, Headers: json, Body: `{"status":"approved"}`}, 404, "not_found", ""},
+		{"patch an unknown comment", eventtest.Spec{Route: "PATCH /admin/comments/{id}", Params: map[string]string{"id": broadsheet.NewID()}, Headers: json, Body: `{"status":"approved"}`}, 404, "not_found", ""},
 		{"patch a malformed id", eventtest.Spec{Route: "PATCH /admin/comments/{id}", Params: map[string]string{"id": "../x"}, Headers: json, Body: `{"status":"approved"}`}, 404, "not_found", ""},
-		{"delete an unknown comment", eventtest.Spec{Route: "DELETE /admin/comments/{id}", Params: map[string]string{"id": editor.NewID()}}, 404, "not_found", ""},
+		{"delete an unknown comment", eventtest.Spec{Route: "DELETE /admin/comments/{id}", Params: map[string]string{"id": broadsheet.NewID()}}, 404, "not_found", ""},
 		{"patch approves", eventtest.Spec{Route: "PATCH /admin/comments/{id}", Params: map[string]string{"id": id}, Headers: json, Body: `{"status":"approved"}`}, 200, "", ""},
 		{"delete", eventtest.Spec{Route: "DELETE /admin/comments/{id}", Params: map[string]string{"id": id}}, 204, "", ""},
 	}
@@ -264,14 +264,14 @@ func TestImportComment(t *testing.T) {
 		edit        func(m map[string]any)
 		status      int
 	}{
-		{"unknown article", "", func(m map[string]any) { m["articleId"] = editor.NewID() }, 404},
+		{"unknown article", "", func(m map[string]any) { m["articleId"] = broadsheet.NewID() }, 404},
 		{"missing article", "articleId", func(m map[string]any) { delete(m, "articleId") }, 400},
 		{"missing name", "name", func(m map[string]any) { delete(m, "name") }, 400},
 		{"bad email", "email", func(m map[string]any) { m["email"] = "nope" }, 400},
 		{"bad createdAt", "createdAt", func(m map[string]any) { m["createdAt"] = "yesterday" }, 400},
 		{"future createdAt", "createdAt", func(m map[string]any) { m["createdAt"] = "2099-01-01T00:00:00Z" }, 400},
 		{"status spam", "status", func(m map[string]any) { m["status"] = "spam" }, 400},
-		{"unknown parent", "parentId", func(m map[string]any) { m["parentId"] = editor.NewID() }, 400},
+		{"unknown parent", "parentId", func(m map[string]any) { m["parentId"] = broadsheet.NewID() }, 400},
 	}
 	for _, tt := range invalid {
 		m := map[string]any{}

@@ -4,10 +4,7 @@ package editor
 
 import (
 	"context"
-	"crypto/rand"
 	"time"
-
-	"github.com/oklog/ulid/v2"
 
 	"broadsheet/internal/apigw"
 	"broadsheet/internal/broadsheet"
@@ -46,16 +43,8 @@ func New(ctx context.Context, getenv func(string) string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Handler{Articles: store, Comments: Comments{Store: store, Identity: identity}, Cursors: cur, Now: time.Now, NewID: NewID}
+	h := &Handler{Articles: store, Comments: Comments{Store: store, Identity: identity}, Cursors: cur, Now: time.Now, NewID: broadsheet.NewID}
 	return h.Router().Handle, nil
-}
-
-// NewID returns a ULID: unique, URL-safe, and sortable by creation time.
-func NewID() string { return ulid.MustNew(ulid.Now(), rand.Reader).String() }
-
-func validID(id string) bool {
-	_, err := ulid.ParseStrict(id)
-	return err == nil
 }
 
 // Router maps the template's route keys to their code. Every route first
