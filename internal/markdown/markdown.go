@@ -40,9 +40,3 @@ func Render(src string) (string, error) {
 	}
 	return policy.Sanitize(buf.String()), nil
 }
-
-// PlainText strips all markup from sanitised HTML, for summaries and snippets.
-func PlainText(html string) string {
-	once.Do(setup)
-	return bluemonday.StrictPolicy().Sanitize(html)
-}

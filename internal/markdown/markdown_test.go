@@ -90,10 +90,3 @@ func FuzzRender(f *testing.F) {
 		}
 	})
 }
-
-func TestPlainText(t *testing.T) {
-	html, _ := Render("# Title\n\nSome *text* & more")
-	if got := PlainText(html); !strings.Contains(got, "Some text &amp; more") {
-		t.Errorf("PlainText = %q", got)
-	}
-}

@@ -10,6 +10,7 @@ import (
 
 	"broadsheet/internal/apigw"
 	"broadsheet/internal/broadsheet"
+	"broadsheet/internal/htmltext"
 	"broadsheet/internal/markdown"
 )
 
@@ -66,7 +67,7 @@ func (h *Handler) apply(a *broadsheet.Article, in *broadsheet.ArticleInput) erro
 	a.Slug, a.Title, a.Body, a.BodyHTML = in.Slug, in.Title, in.Body, html
 	a.Summary = in.Summary
 	if a.Summary == "" {
-		a.Summary = summarize(markdown.PlainText(html), 200)
+		a.Summary = summarize(htmltext.Text(html), 200)
 	}
 	a.Author, a.Tags, a.Status = in.Author, in.Tags, in.Status
 	if in.CommentsOpen != nil {
@@ -83,8 +84,6 @@ func (h *Handler) apply(a *broadsheet.Article, in *broadsheet.ArticleInput) erro
 
 // summarize cuts plain text at a word boundary near max runes.
 func summarize(text string, max int) string {
-	text = strings.Join(strings.Fields(text), " ")
-	text = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">", "&#34;", `"`, "&#39;", "'").Replace(text)
 	if utf8.RuneCountInString(text) <= max {
 		return text
 	}
