@@ -94,10 +94,10 @@ invoke:
 # go test reports as a failure ("context deadline exceeded") on a loaded machine.
 FUZZTIME ?= 1m
 FUZZ_SHORT ?= 20000x
-FUZZ_TARGETS := internal/markdown:FuzzRender internal/cursor:FuzzOpen internal/analysis:FuzzAnalyze \
+FUZZ_TARGETS := internal/richtext:FuzzRender internal/cursor:FuzzOpen internal/analysis:FuzzAnalyze \
 	internal/search:FuzzSnippet internal/searchindex:FuzzWithinOne \
 	internal/apigw:FuzzDecodeJSON internal/apigw:FuzzCommentInput internal/apigw:FuzzArticleInput \
-	internal/localapi:FuzzBuildEvent
+	internal/local/localapi:FuzzBuildEvent
 
 .PHONY: fuzz-short
 fuzz:

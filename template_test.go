@@ -17,11 +17,11 @@ import (
 	"testing"
 
 	"broadsheet/internal/apigw"
-	"broadsheet/internal/dynamotest"
 	"broadsheet/internal/handlers/articles"
 	"broadsheet/internal/handlers/comments"
 	"broadsheet/internal/handlers/editor"
 	"broadsheet/internal/handlers/search"
+	"broadsheet/internal/testkit/dynamotest"
 )
 
 // codeRoutes lists the routes each function's code serves, by CodeUri.
@@ -198,7 +198,7 @@ func TestEnvironmentCoversWhatCodeReads(t *testing.T) {
 
 func TestHeavyLibrariesStayOutOfFunctions(t *testing.T) {
 	tpl := dynamotest.Template(t)
-	heavy := []string{"github.com/awslabs/goformation", "github.com/getkin/kin-openapi", "github.com/chromedp", "broadsheet/internal/samtemplate", "broadsheet/internal/localapi"}
+	heavy := []string{"github.com/awslabs/goformation", "github.com/getkin/kin-openapi", "github.com/chromedp", "broadsheet/internal/local/samtemplate", "broadsheet/internal/local/localapi"}
 	for id, fn := range tpl.Functions {
 		out, err := exec.Command("go", "list", "-deps", "./"+fn.CodeUri).Output()
 		if err != nil {

@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 
-	"broadsheet/internal/rie"
+	"broadsheet/internal/local/rie"
 )
 
 // Artifact is one function's builds.

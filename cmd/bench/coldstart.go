@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"broadsheet/internal/bench"
-	"broadsheet/internal/rie"
+	"broadsheet/internal/local/rie"
+	"broadsheet/internal/testkit/bench"
 )
 
 // coldEvent is the sample event each function answers on its cold start:

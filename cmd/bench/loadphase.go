@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"broadsheet/internal/bench"
+	"broadsheet/internal/testkit/bench"
 )
 
 // LoadResult is one route under bounded load.

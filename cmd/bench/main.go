@@ -23,7 +23,7 @@ import (
 	"syscall"
 	"time"
 
-	"broadsheet/internal/modroot"
+	"broadsheet/internal/local"
 )
 
 // lg is the bench's own logger: the functions' slog setup takes over the
@@ -64,7 +64,7 @@ func main() {
 	flag.Parse()
 	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
 
-	root, err := modroot.Find()
+	root, err := local.ModuleRoot()
 	if err != nil {
 		lg.Fatal(err)
 	}

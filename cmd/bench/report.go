@@ -13,7 +13,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"broadsheet/internal/bench"
+	"broadsheet/internal/testkit/bench"
 )
 
 // PhaseTime is how long a phase of the run took.

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"broadsheet/internal/bench"
+	"broadsheet/internal/testkit/bench"
 )
 
 // Route is one API route driven through the stack.

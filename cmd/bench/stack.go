@@ -19,10 +19,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"broadsheet/internal/bench"
-	"broadsheet/internal/ddblocal"
-	"broadsheet/internal/functions"
-	"broadsheet/internal/localapi"
+	"broadsheet/internal/local/ddblocal"
+	"broadsheet/internal/local/localapi"
+	"broadsheet/internal/testkit/bench"
 )
 
 // Stack is the local runtime with every function's DynamoDB traffic going
@@ -81,7 +80,7 @@ func startStack(ctx context.Context, c config) (*Stack, error) {
 	// DynamoDB Local is started by the stack; the meter needs its endpoint
 	// before the functions are built, and they are built on first use.
 	factories := map[string]localapi.Factory{}
-	for codeURI, f := range functions.ByCodeUri {
+	for codeURI, f := range localapi.Functions {
 		name := strings.TrimPrefix(codeURI, "functions/")
 		f := f
 		factories[codeURI] = func(ctx context.Context, getenv func(string) string) (any, error) {

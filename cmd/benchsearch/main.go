@@ -34,15 +34,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"broadsheet/internal/ddblocal"
 	"broadsheet/internal/handlers/articles"
 	"broadsheet/internal/handlers/editor"
 	"broadsheet/internal/handlers/indexer"
 	"broadsheet/internal/handlers/search"
-	"broadsheet/internal/localapi"
-	"broadsheet/internal/modroot"
+	"broadsheet/internal/local"
+	"broadsheet/internal/local/ddblocal"
+	"broadsheet/internal/local/localapi"
 	searchlib "broadsheet/internal/search"
-	"broadsheet/internal/search/evaluate"
+	"broadsheet/internal/tools/searcheval"
 )
 
 const (
@@ -58,7 +58,7 @@ func main() {
 	workers := flag.Int("workers", 2, "concurrent import requests")
 	flag.Parse()
 
-	c, err := evaluate.LoadCranfield(*dir)
+	c, err := searcheval.LoadCranfield(*dir)
 	if err != nil {
 		fatalf("%v", err)
 	}
@@ -66,12 +66,12 @@ func main() {
 		c.Docs = c.Docs[:*maxDocs]
 	}
 	for i := range c.Queries {
-		c.Queries[i].Text = evaluate.TruncateQuery(c.Queries[i].Text, maxQuery)
+		c.Queries[i].Text = searcheval.TruncateQuery(c.Queries[i].Text, maxQuery)
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	root, err := modroot.Find()
+	root, err := local.ModuleRoot()
 	if err != nil {
 		fatalf("%v", err)
 	}
@@ -82,10 +82,10 @@ func main() {
 		Root:     root,
 		InMemory: true,
 		Functions: map[string]localapi.Factory{
-			"functions/articles": articles.New,
-			"functions/editor":   editor.New,
-			"functions/search":   search.New,
-			"functions/indexer":  indexer.New,
+			"functions/articles": localapi.Typed(articles.New),
+			"functions/editor":   localapi.Typed(editor.New),
+			"functions/search":   localapi.Typed(search.New),
+			"functions/indexer":  localapi.Typed(indexer.New),
 		},
 		// Two articles indexed at a time: DynamoDB Local shares this machine's CPU.
 		Env:              map[string]string{"SEARCH_DEBUG_COST": "1", "LOG_LEVEL": "ERROR", "INDEXER_PARALLEL": "2"},
@@ -166,7 +166,7 @@ func main() {
 	var rounds, calls, items []int
 	var rcu []float64
 	maxRounds := 0
-	rep, err := evaluate.Run(ctx, c, func(ctx context.Context, q evaluate.Query) ([]string, int, error) {
+	rep, err := searcheval.Run(ctx, c, func(ctx context.Context, q searcheval.Query) ([]string, int, error) {
 		var ranked []string
 		cursor := ""
 		var qItems, qCalls int
@@ -228,7 +228,7 @@ func main() {
 		title, body := docText(d)
 		mem.Add(searchlib.Document{ID: d.ID, Title: title, Body: body})
 	}
-	memRep, _ := evaluate.Run(ctx, c, func(ctx context.Context, q evaluate.Query) ([]string, int, error) {
+	memRep, _ := searcheval.Run(ctx, c, func(ctx context.Context, q searcheval.Query) ([]string, int, error) {
 		res, err := (&searchlib.Searcher{Index: mem}).Search(ctx, q.Text, depth)
 		if err != nil {
 			return nil, 0, err
@@ -260,7 +260,7 @@ func fatalf(format string, args ...any) {
 
 // docText gives empty Cranfield documents (471, 995) a title so the editor
 // API accepts them; the in-memory comparison indexes the same text.
-func docText(d evaluate.Doc) (title, body string) {
+func docText(d searcheval.Doc) (title, body string) {
 	title = strings.Join(strings.Fields(d.Title), " ")
 	body = d.Body
 	if title == "" {
@@ -272,7 +272,7 @@ func docText(d evaluate.Doc) (title, body string) {
 	return title, body
 }
 
-func importDoc(base, token string, d evaluate.Doc) (string, error) {
+func importDoc(base, token string, d searcheval.Doc) (string, error) {
 	title, body := docText(d)
 	payload, _ := json.Marshal(map[string]any{
 		"title": title, "body": body, "slug": "cran-" + d.ID,

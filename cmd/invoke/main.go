@@ -41,10 +41,10 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"broadsheet/internal/contract"
-	"broadsheet/internal/ddblocal"
-	"broadsheet/internal/rie"
-	"broadsheet/internal/samtemplate"
+	"broadsheet/internal/local/ddblocal"
+	"broadsheet/internal/local/rie"
+	"broadsheet/internal/local/samtemplate"
+	"broadsheet/internal/testkit/contract"
 )
 
 func env(name, def string) string {

@@ -14,13 +14,14 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"broadsheet/internal/contract"
-	"broadsheet/internal/ddblocal"
-	"broadsheet/internal/rie"
-	"broadsheet/internal/samtemplate"
+	"broadsheet/internal/local/ddblocal"
+	"broadsheet/internal/local/rie"
+	"broadsheet/internal/local/samtemplate"
+	"broadsheet/internal/testkit/contract"
+	"broadsheet/internal/testkit/dynamotest"
 )
 
-func TestMain(m *testing.M) { os.Exit(ddblocal.RunTests(m)) }
+func TestMain(m *testing.M) { os.Exit(dynamotest.RunTests(m)) }
 
 const (
 	templatePath = "../../template.yaml"
@@ -163,7 +164,7 @@ func TestEveryEvent(t *testing.T) {
 		return fns[i] < fns[j]
 	})
 
-	endpoint := ddblocal.TestEndpoint(t)
+	endpoint := dynamotest.Endpoint(t)
 	if _, err := tpl.CreateTable(ctx, ddblocal.NewClient(endpoint), table); err != nil {
 		t.Fatal(err)
 	}

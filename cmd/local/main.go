@@ -27,11 +27,10 @@ import (
 	"syscall"
 	"time"
 
-	"broadsheet/internal/ddblocal"
-	"broadsheet/internal/functions"
-	"broadsheet/internal/localapi"
-	"broadsheet/internal/localauth"
-	"broadsheet/internal/samtemplate"
+	"broadsheet/internal/local/ddblocal"
+	"broadsheet/internal/local/localapi"
+	"broadsheet/internal/local/localauth"
+	"broadsheet/internal/local/samtemplate"
 )
 
 func env(name, def string) string {
@@ -107,7 +106,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		DynamoDBEndpoint: *endpoint,
 		TableName:        *table,
 		Addr:             "127.0.0.1:" + *port,
-		Functions:        functions.ByCodeUri,
+		Functions:        localapi.Functions,
 		Parameters:       params,
 		Logger:           logger,
 	})

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"broadsheet/internal/localapi"
-	"broadsheet/internal/localauth"
+	"broadsheet/internal/local/localapi"
+	"broadsheet/internal/local/localauth"
 )
 
 // `make -s token` must print exactly one valid editor token and nothing else.

@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"broadsheet/internal/search"
-	"broadsheet/internal/search/evaluate"
+	"broadsheet/internal/tools/searcheval"
 )
 
 // depth is the ranked list length evaluated, as in the reference figures.
@@ -31,14 +31,14 @@ func main() {
 	ks := flag.String("k", "50,100,200,300,-1", "comma-separated per-term read bounds to compare (-1: unbounded)")
 	flag.Parse()
 
-	c, err := evaluate.LoadCranfield(*dir)
+	c, err := searcheval.LoadCranfield(*dir)
 	if err != nil {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(w, "configuration\tK\tnDCG@10\tbinary nDCG@10\tMAP\tP@10\tR@100\tpostings/query\n")
-	row := func(name string, k int, r evaluate.Report) {
+	row := func(name string, k int, r searcheval.Report) {
 		kk := strconv.Itoa(k)
 		if k < 0 {
 			kk = "∞"
@@ -78,9 +78,9 @@ func main() {
 
 	// As served: queries cut to the API's 200 characters.
 	cut := *c
-	cut.Queries = make([]evaluate.Query, len(c.Queries))
+	cut.Queries = make([]searcheval.Query, len(c.Queries))
 	for i, q := range c.Queries {
-		q.Text = evaluate.TruncateQuery(q.Text, 200)
+		q.Text = searcheval.TruncateQuery(q.Text, 200)
 		cut.Queries[i] = q
 	}
 	row("  same, queries cut to 200 chars", search.DefaultK, run(ctx, &cut, &search.Searcher{Index: fielded}))
@@ -96,8 +96,8 @@ func main() {
 	w.Flush()
 }
 
-func run(ctx context.Context, c *evaluate.Collection, s *search.Searcher) evaluate.Report {
-	r, err := evaluate.Run(ctx, c, func(ctx context.Context, q evaluate.Query) ([]string, int, error) {
+func run(ctx context.Context, c *searcheval.Collection, s *search.Searcher) searcheval.Report {
+	r, err := searcheval.Run(ctx, c, func(ctx context.Context, q searcheval.Query) ([]string, int, error) {
 		res, err := s.Search(ctx, q.Text, depth)
 		if err != nil {
 			return nil, 0, err

@@ -14,7 +14,7 @@ import (
 	"syscall"
 	"time"
 
-	"broadsheet/internal/ddblocal"
+	"broadsheet/internal/local/ddblocal"
 )
 
 func main() {

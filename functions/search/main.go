@@ -10,9 +10,11 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"broadsheet/internal/handlers/search"
+	"broadsheet/internal/telemetry"
 )
 
 func main() {
+	telemetry.SetupLogging(os.Getenv)
 	h, err := search.New(context.Background(), os.Getenv)
 	if err != nil {
 		log.Fatal(err)

@@ -8,12 +8,11 @@ import (
 	"time"
 
 	"broadsheet/internal/broadsheet"
-	"broadsheet/internal/ddblocal"
 	"broadsheet/internal/dynamo"
-	"broadsheet/internal/dynamotest"
+	"broadsheet/internal/testkit/dynamotest"
 )
 
-func TestMain(m *testing.M) { os.Exit(ddblocal.RunTests(m)) }
+func TestMain(m *testing.M) { os.Exit(dynamotest.RunTests(m)) }
 
 var ctx = context.Background()
 

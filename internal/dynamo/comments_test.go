@@ -15,7 +15,7 @@ import (
 
 	"broadsheet/internal/broadsheet"
 	"broadsheet/internal/dynamo"
-	"broadsheet/internal/dynamotest"
+	"broadsheet/internal/testkit/dynamotest"
 )
 
 var commentNow = time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC)

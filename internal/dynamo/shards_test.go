@@ -14,7 +14,7 @@ import (
 
 	"broadsheet/internal/broadsheet"
 	"broadsheet/internal/dynamo"
-	"broadsheet/internal/dynamotest"
+	"broadsheet/internal/testkit/dynamotest"
 )
 
 // writers submit comments on one article concurrently, as a viral article's

@@ -18,14 +18,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"broadsheet/internal/ddblocal"
 	"broadsheet/internal/dynamo"
-	"broadsheet/internal/dynamotest"
 	"broadsheet/internal/search"
 	"broadsheet/internal/searchindex"
+	"broadsheet/internal/testkit/dynamotest"
 )
 
-func TestMain(m *testing.M) { os.Exit(ddblocal.RunTests(m)) }
+func TestMain(m *testing.M) { os.Exit(dynamotest.RunTests(m)) }
 
 var published = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 

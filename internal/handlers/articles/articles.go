@@ -11,7 +11,6 @@ import (
 	"broadsheet/internal/broadsheet"
 	"broadsheet/internal/cursor"
 	"broadsheet/internal/dynamo"
-	"broadsheet/internal/logging"
 )
 
 // CacheControl lets browsers and a CDN keep public reads briefly and serve a
@@ -34,8 +33,7 @@ type Handler struct {
 
 // New wires the handler from the function's environment; it is what
 // functions/articles runs and what the local runtime runs in-process.
-func New(ctx context.Context, getenv func(string) string) (any, error) {
-	logging.Setup(getenv)
+func New(ctx context.Context, getenv func(string) string) (func(context.Context, apigw.Request) (apigw.Response, error), error) {
 	store, err := dynamo.FromEnv(ctx, getenv)
 	if err != nil {
 		return nil, err

@@ -10,13 +10,12 @@ import (
 
 	"broadsheet/internal/broadsheet"
 	"broadsheet/internal/cursor"
-	"broadsheet/internal/ddblocal"
-	"broadsheet/internal/dynamotest"
 	"broadsheet/internal/handlers/articles"
-	"broadsheet/internal/lambdatest"
+	"broadsheet/internal/testkit/dynamotest"
+	"broadsheet/internal/testkit/lambdatest"
 )
 
-func TestMain(m *testing.M) { os.Exit(ddblocal.RunTests(m)) }
+func TestMain(m *testing.M) { os.Exit(dynamotest.RunTests(m)) }
 
 // now is the handler's clock: one article is scheduled an hour after it.
 var now = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)

@@ -7,10 +7,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"broadsheet/internal/bench"
 	"broadsheet/internal/cursor"
 	"broadsheet/internal/dynamo"
 	"broadsheet/internal/handlers/articles"
+	"broadsheet/internal/testkit/bench"
 )
 
 // Handler benchmarks over DynamoDB answers recorded from DynamoDB Local

@@ -3,9 +3,9 @@ package comments_test
 import (
 	"testing"
 
-	"broadsheet/internal/bench"
 	"broadsheet/internal/dynamo"
 	"broadsheet/internal/handlers/comments"
+	"broadsheet/internal/testkit/bench"
 )
 
 // Handler benchmarks over DynamoDB answers recorded from DynamoDB Local

@@ -22,8 +22,7 @@ import (
 	"broadsheet/internal/broadsheet"
 	"broadsheet/internal/cursor"
 	"broadsheet/internal/dynamo"
-	"broadsheet/internal/logging"
-	"broadsheet/internal/metrics"
+	"broadsheet/internal/telemetry"
 )
 
 // CacheControl is shorter than for articles: a new approved comment should
@@ -57,8 +56,7 @@ type Handler struct {
 
 // New wires the handler from the function's environment: TABLE_NAME,
 // SIGNING_SECRET, COMMENT_MODERATION and COMMENT_FLOOD_SECONDS.
-func New(ctx context.Context, getenv func(string) string) (any, error) {
-	logging.Setup(getenv)
+func New(ctx context.Context, getenv func(string) string) (func(context.Context, apigw.Request) (apigw.Response, error), error) {
 	store, err := dynamo.FromEnv(ctx, getenv)
 	if err != nil {
 		return nil, err
@@ -128,8 +126,8 @@ func counted(next apigw.HandlerFunc) apigw.HandlerFunc {
 
 // emitCount writes one count metric; metrics never carry personal data.
 func emitCount(ctx context.Context, name string) {
-	_ = metrics.Emit(ctx, metricsNamespace, map[string]string{"Function": "Comments"},
-		map[string]float64{name: 1}, map[string]metrics.Unit{name: metrics.Count})
+	_ = telemetry.Emit(ctx, metricsNamespace, map[string]string{"Function": "Comments"},
+		map[string]float64{name: 1}, map[string]telemetry.Unit{name: telemetry.Count})
 }
 
 const metricsNamespace = "Broadsheet"

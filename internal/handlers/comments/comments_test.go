@@ -19,16 +19,16 @@ import (
 
 	"broadsheet/internal/apigw"
 	"broadsheet/internal/broadsheet"
-	"broadsheet/internal/contract"
-	"broadsheet/internal/ddblocal"
 	"broadsheet/internal/dynamo"
-	"broadsheet/internal/dynamotest"
 	"broadsheet/internal/handlers/comments"
-	"broadsheet/internal/handlers/comments/eventtest"
 	"broadsheet/internal/handlers/editor"
+	"broadsheet/internal/local/ddblocal"
+	"broadsheet/internal/testkit/contract"
+	"broadsheet/internal/testkit/dynamotest"
+	"broadsheet/internal/testkit/eventtest"
 )
 
-func TestMain(m *testing.M) { os.Exit(ddblocal.RunTests(m)) }
+func TestMain(m *testing.M) { os.Exit(dynamotest.RunTests(m)) }
 
 // clock is the injected time: tests move it instead of sleeping.
 type clock struct {

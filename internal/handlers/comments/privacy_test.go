@@ -14,10 +14,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"broadsheet/internal/broadsheet"
-	"broadsheet/internal/ddblocal"
 	"broadsheet/internal/dynamo"
 	"broadsheet/internal/handlers/articles"
-	"broadsheet/internal/handlers/comments/eventtest"
+	"broadsheet/internal/local/ddblocal"
+	"broadsheet/internal/testkit/eventtest"
 )
 
 // syncBuffer collects log output from concurrent handlers.

@@ -10,8 +10,7 @@ import (
 
 	"broadsheet/internal/apigw"
 	"broadsheet/internal/broadsheet"
-	"broadsheet/internal/htmltext"
-	"broadsheet/internal/markdown"
+	"broadsheet/internal/richtext"
 )
 
 // maxArticleRequest bounds an article request: the body limit plus room for
@@ -60,14 +59,14 @@ func decodeArticle(req apigw.Request) (*broadsheet.ArticleInput, error) {
 // apply fills a from the editor's input: rendering Markdown once, here, so
 // that reads only ever serve stored HTML.
 func (h *Handler) apply(a *broadsheet.Article, in *broadsheet.ArticleInput) error {
-	html, err := markdown.Render(in.Body)
+	html, err := richtext.Markdown(in.Body)
 	if err != nil {
 		return &broadsheet.Error{Code: broadsheet.CodeValidation, Message: "body could not be rendered", Fields: map[string]string{"body": "could not be rendered"}}
 	}
 	a.Slug, a.Title, a.Body, a.BodyHTML = in.Slug, in.Title, in.Body, html
 	a.Summary = in.Summary
 	if a.Summary == "" {
-		a.Summary = summarize(htmltext.Text(html), 200)
+		a.Summary = summarize(richtext.PlainText(html), 200)
 	}
 	a.Author, a.Tags, a.Status = in.Author, in.Tags, in.Status
 	if in.CommentsOpen != nil {

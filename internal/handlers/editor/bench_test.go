@@ -4,11 +4,11 @@ import (
 	"testing"
 	"time"
 
-	"broadsheet/internal/bench"
 	"broadsheet/internal/broadsheet"
 	"broadsheet/internal/cursor"
 	"broadsheet/internal/dynamo"
 	"broadsheet/internal/handlers/editor"
+	"broadsheet/internal/testkit/bench"
 )
 
 // Handler benchmarks over DynamoDB answers recorded from DynamoDB Local

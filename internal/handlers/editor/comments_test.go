@@ -10,12 +10,12 @@ import (
 
 	"broadsheet/internal/apigw"
 	"broadsheet/internal/broadsheet"
-	"broadsheet/internal/contract"
 	"broadsheet/internal/cursor"
 	"broadsheet/internal/dynamo"
-	"broadsheet/internal/dynamotest"
-	"broadsheet/internal/handlers/comments/eventtest"
 	"broadsheet/internal/handlers/editor"
+	"broadsheet/internal/testkit/contract"
+	"broadsheet/internal/testkit/dynamotest"
+	"broadsheet/internal/testkit/eventtest"
 )
 
 type env struct {

@@ -10,7 +10,6 @@ import (
 	"broadsheet/internal/broadsheet"
 	"broadsheet/internal/cursor"
 	"broadsheet/internal/dynamo"
-	"broadsheet/internal/logging"
 )
 
 // ArticleStore is what the editor needs of article storage.
@@ -29,8 +28,7 @@ type Handler struct {
 }
 
 // New wires the handler from the function's environment.
-func New(ctx context.Context, getenv func(string) string) (any, error) {
-	logging.Setup(getenv)
+func New(ctx context.Context, getenv func(string) string) (func(context.Context, apigw.Request) (apigw.Response, error), error) {
 	store, err := dynamo.FromEnv(ctx, getenv)
 	if err != nil {
 		return nil, err

@@ -10,14 +10,13 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"broadsheet/internal/ddblocal"
-	"broadsheet/internal/dynamotest"
 	"broadsheet/internal/handlers/articles"
 	"broadsheet/internal/handlers/editor"
-	"broadsheet/internal/lambdatest"
+	"broadsheet/internal/testkit/dynamotest"
+	"broadsheet/internal/testkit/lambdatest"
 )
 
-func TestMain(m *testing.M) { os.Exit(ddblocal.RunTests(m)) }
+func TestMain(m *testing.M) { os.Exit(dynamotest.RunTests(m)) }
 
 // stack is the Editor and Articles functions wired to one fresh table.
 type stack struct{ editor, articles any }

@@ -4,16 +4,15 @@ import (
 	"strings"
 	"testing"
 
-	"broadsheet/internal/htmltext"
-	"broadsheet/internal/markdown"
+	"broadsheet/internal/richtext"
 )
 
 // TestSummaryIsThePlainTextOfTheBody: without a summary from the editor, the
 // article's summary is its rendered body as text, entities decoded, cut at a
 // word near 200 characters.
 func TestSummaryIsThePlainTextOfTheBody(t *testing.T) {
-	html, _ := markdown.Render("# Title\n\nSome *text* & more")
-	if got := summarize(htmltext.Text(html), 200); !strings.Contains(got, "Some text & more") {
+	html, _ := richtext.Markdown("# Title\n\nSome *text* & more")
+	if got := summarize(richtext.PlainText(html), 200); !strings.Contains(got, "Some text & more") {
 		t.Errorf("summary = %q", got)
 	}
 	long := strings.Repeat("word ", 100)

@@ -9,9 +9,9 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"broadsheet/internal/bench"
 	"broadsheet/internal/handlers/indexer"
 	"broadsheet/internal/searchindex"
+	"broadsheet/internal/testkit/bench"
 )
 
 // BenchmarkBatch replays the stream batch one new article caused (recorded

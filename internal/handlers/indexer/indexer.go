@@ -17,10 +17,9 @@ import (
 
 	"broadsheet/internal/broadsheet"
 	"broadsheet/internal/dynamo"
-	"broadsheet/internal/htmltext"
-	"broadsheet/internal/logging"
-	"broadsheet/internal/metrics"
+	"broadsheet/internal/richtext"
 	"broadsheet/internal/searchindex"
+	"broadsheet/internal/telemetry"
 )
 
 // Applier applies one change to the index (searchindex.Writer).
@@ -38,8 +37,7 @@ type Handler struct {
 
 // New wires the handler from the function's environment; it is what
 // functions/indexer runs and what the local runtime runs in-process.
-func New(ctx context.Context, getenv func(string) string) (any, error) {
-	logging.Setup(getenv)
+func New(ctx context.Context, getenv func(string) string) (func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error), error) {
 	store, err := dynamo.FromEnvWith(ctx, getenv, dynamo.Background)
 	if err != nil {
 		return nil, err
@@ -125,9 +123,9 @@ func emitBatchMetrics(ctx context.Context, ev events.DynamoDBEvent, failed int, 
 			oldest = t
 		}
 	}
-	_ = metrics.Emit(ctx, "Broadsheet", map[string]string{"Function": "Indexer"},
+	_ = telemetry.Emit(ctx, "Broadsheet", map[string]string{"Function": "Indexer"},
 		map[string]float64{"IndexingLag": float64(now.Sub(oldest).Milliseconds()), "RecordsReceived": float64(len(ev.Records)), "RecordsFailed": float64(failed)},
-		map[string]metrics.Unit{"IndexingLag": metrics.Milliseconds, "RecordsReceived": metrics.Count, "RecordsFailed": metrics.Count})
+		map[string]telemetry.Unit{"IndexingLag": telemetry.Milliseconds, "RecordsReceived": telemetry.Count, "RecordsFailed": telemetry.Count})
 }
 
 // ChangeOf reads an article change from a stream record.
@@ -198,7 +196,7 @@ func plainText(bodyHTML, body string) string {
 	if bodyHTML == "" {
 		return strings.TrimSpace(body)
 	}
-	return htmltext.Text(bodyHTML)
+	return richtext.PlainText(bodyHTML)
 }
 
 func attrString(m map[string]events.DynamoDBAttributeValue, name string) string {

@@ -4,10 +4,10 @@ import (
 	"testing"
 	"time"
 
-	"broadsheet/internal/bench"
 	"broadsheet/internal/cursor"
 	"broadsheet/internal/handlers/search"
 	"broadsheet/internal/searchindex"
+	"broadsheet/internal/testkit/bench"
 )
 
 // Handler benchmarks over DynamoDB answers recorded from DynamoDB Local

@@ -19,10 +19,9 @@ import (
 	"broadsheet/internal/broadsheet"
 	"broadsheet/internal/cursor"
 	"broadsheet/internal/dynamo"
-	"broadsheet/internal/logging"
-	"broadsheet/internal/metrics"
 	"broadsheet/internal/search"
 	"broadsheet/internal/searchindex"
+	"broadsheet/internal/telemetry"
 )
 
 // Limits of the contract.
@@ -60,8 +59,7 @@ type Handler struct {
 }
 
 // New wires the handler from the function's environment.
-func New(ctx context.Context, getenv func(string) string) (any, error) {
-	logging.Setup(getenv)
+func New(ctx context.Context, getenv func(string) string) (func(context.Context, apigw.Request) (apigw.Response, error), error) {
 	store, err := dynamo.FromEnv(ctx, getenv)
 	if err != nil {
 		return nil, err
@@ -93,9 +91,9 @@ func timed(name string, next apigw.HandlerFunc) apigw.HandlerFunc {
 		start := time.Now()
 		resp, err := next(ctx, req)
 		if err == nil {
-			_ = metrics.Emit(ctx, "Broadsheet", map[string]string{"Function": "Search"},
+			_ = telemetry.Emit(ctx, "Broadsheet", map[string]string{"Function": "Search"},
 				map[string]float64{name: float64(time.Since(start).Microseconds()) / 1000},
-				map[string]metrics.Unit{name: metrics.Milliseconds})
+				map[string]telemetry.Unit{name: telemetry.Milliseconds})
 		}
 		return resp, err
 	}

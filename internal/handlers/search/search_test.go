@@ -16,16 +16,15 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"broadsheet/internal/cursor"
-	"broadsheet/internal/ddblocal"
-	"broadsheet/internal/dynamotest"
 	"broadsheet/internal/handlers/indexer"
 	"broadsheet/internal/handlers/search"
-	"broadsheet/internal/lambdatest"
-	"broadsheet/internal/modroot"
+	"broadsheet/internal/local"
 	"broadsheet/internal/searchindex"
+	"broadsheet/internal/testkit/dynamotest"
+	"broadsheet/internal/testkit/lambdatest"
 )
 
-func TestMain(m *testing.M) { os.Exit(ddblocal.RunTests(m)) }
+func TestMain(m *testing.M) { os.Exit(dynamotest.RunTests(m)) }
 
 var now = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 
@@ -263,7 +262,7 @@ func TestIndexerEventThenSearch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	root, _ := modroot.Find()
+	root, _ := local.ModuleRoot()
 	payload, err := os.ReadFile(filepath.Join(root, "events", "indexer-stream.json"))
 	if err != nil {
 		t.Fatal(err)
