@@ -1,0 +1,6 @@
+package memstore
+
+// articleTables holds articles and what indexes them. Guarded by Store.mu.
+type articleTables struct{}
+
+func (t *articleTables) init() {}
