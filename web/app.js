@@ -4,8 +4,10 @@
 // it works from any static host.
 //
 // Safety rule: API text is inserted with textContent. Only two things are
-// inserted as HTML: an article's bodyHtml (sanitised by the API) and search
-// highlights (escaped text with <mark>, re-filtered here to text and <mark>).
+// inserted as HTML: an article's bodyHtml (sanitised by the API, and again
+// here by an allow-list, so a page pointed at another API never shows that
+// API's raw HTML) and search highlights (escaped text with <mark>, re-filtered
+// here to text and <mark>).
 
 const PAGE_SIZE = 10;
 const COMMENTS_PAGE_SIZE = 50;
@@ -22,16 +24,23 @@ function isLoopbackHost(host) {
   return host === 'localhost' || host === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(host);
 }
 
-// apiOverride is the ?api= value, honoured only on a loopback page (testing).
-const apiOverride = (() => {
-  const v = params.get('api');
-  if (!v || !isLoopbackHost(location.hostname)) return '';
+// apiOverride is the ?api= value, honoured only when both this page and the
+// named API are on a loopback origin (a developer testing two local stacks):
+// a crafted link can never point a page at a foreign API.
+function isLoopbackAPI(v) {
   try {
     const u = new URL(v);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? v : '';
+    return (u.protocol === 'http:' || u.protocol === 'https:') && isLoopbackHost(u.hostname) &&
+      !u.username && !u.password && !u.search && !u.hash;
   } catch {
-    return '';
+    return false;
   }
+}
+
+const apiOverride = (() => {
+  const v = params.get('api');
+  if (!v || !isLoopbackHost(location.hostname) || !isLoopbackAPI(v)) return '';
+  return v;
 })();
 
 function apiBase() {
@@ -140,6 +149,80 @@ function markedFragment(html) {
       (mark || out).append(decodeEntities(part));
     }
   }
+  return out;
+}
+
+// sanitisedFragment is the page's own sanitising step for an article's
+// bodyHtml. The API already sanitises it (bluemonday's UGC policy); this
+// allow-list keeps the page safe even if it is shown another API's HTML.
+// DOMParser builds an inert document (no scripts run, nothing loads), and only
+// the elements and attributes below are copied out of it; everything else is
+// dropped with its subtree when it can carry code (script, style, iframe,
+// object, svg, math, template, form...) or unwrapped to its text otherwise.
+const SAFE_ELEMENTS = new Set(['a', 'abbr', 'b', 'blockquote', 'br', 'caption', 'cite', 'code', 'dd', 'del', 'dfn',
+  'div', 'dl', 'dt', 'em', 'figcaption', 'figure', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'i', 'img', 'input', 'ins',
+  'kbd', 'li', 'mark', 'ol', 'p', 'pre', 'q', 's', 'samp', 'small', 'span', 'strike', 'strong', 'sub', 'sup',
+  'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'time', 'tr', 'u', 'ul', 'var']);
+const DROPPED_WITH_CONTENT = new Set(['script', 'style', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet',
+  'svg', 'math', 'template', 'noscript', 'form', 'textarea', 'select', 'button', 'link', 'meta', 'base', 'title', 'head']);
+const SAFE_ATTRIBUTES = {
+  '*': new Set(['title', 'lang', 'dir']),
+  a: new Set(['href', 'rel']),
+  img: new Set(['src', 'alt', 'width', 'height']),
+  td: new Set(['colspan', 'rowspan', 'align']),
+  th: new Set(['colspan', 'rowspan', 'align', 'scope']),
+  ol: new Set(['start', 'reversed']),
+  li: new Set(['value']),
+  time: new Set(['datetime']),
+  input: new Set(['type', 'checked', 'disabled']), // GFM task lists only (checked below)
+};
+
+function safeURL(v, schemes) {
+  try {
+    const u = new URL(v, location.href);
+    return schemes.includes(u.protocol) ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function sanitisedFragment(html) {
+  const doc = new DOMParser().parseFromString(String(html), 'text/html');
+  const out = document.createDocumentFragment();
+  const copy = (from, to) => {
+    for (const n of from.childNodes) {
+      if (n.nodeType === Node.TEXT_NODE) {
+        to.append(n.data);
+        continue;
+      }
+      if (n.nodeType !== Node.ELEMENT_NODE) continue; // comments, processing instructions
+      const tag = n.localName;
+      if (n.namespaceURI !== 'http://www.w3.org/1999/xhtml' || DROPPED_WITH_CONTENT.has(tag)) continue;
+      if (!SAFE_ELEMENTS.has(tag) || (tag === 'input' && n.getAttribute('type') !== 'checkbox')) {
+        copy(n, to); // unwrap: keep the text, lose the element
+        continue;
+      }
+      const e = document.createElement(tag);
+      const allowed = SAFE_ATTRIBUTES[tag];
+      for (const { name, value } of n.attributes) {
+        if (!SAFE_ATTRIBUTES['*'].has(name) && !(allowed && allowed.has(name))) continue;
+        if (name === 'href') {
+          const href = safeURL(value, ['http:', 'https:', 'mailto:']);
+          if (href) e.setAttribute('href', href);
+        } else if (name === 'src') {
+          const src = safeURL(value, ['https:', 'http:']);
+          if (src) e.setAttribute('src', src);
+        } else {
+          e.setAttribute(name, value);
+        }
+      }
+      if (tag === 'a' && e.hasAttribute('href')) e.setAttribute('rel', 'nofollow noopener noreferrer');
+      if (tag === 'input') e.setAttribute('disabled', '');
+      copy(n, e);
+      to.append(e);
+    }
+  };
+  copy(doc.body, out);
   return out;
 }
 
@@ -377,7 +460,7 @@ async function renderArticle(slug) {
   if (description && article.summary) description.content = article.summary;
 
   const body = el('div', { class: 'story-body' });
-  body.innerHTML = article.bodyHtml || ''; // sanitised by the API: inserted as is
+  body.append(sanitisedFragment(article.bodyHtml || ''));
 
   const byline = el('p', { class: 'byline' },
     article.author?.name ? ['By ', authorLink(article.author.name)] : null,

@@ -69,6 +69,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	logLevel := fs.String("log-level", env("LOCAL_LOG_LEVEL", "info"), "debug, info, warn or error")
 	ttl := fs.Duration("ttl", 12*time.Hour, "token: lifetime")
 	scope := fs.String("scope", localauth.EditorScope, "token: space-separated scopes")
+	external := fs.Bool("external-issuer", env("EXTERNAL_ISSUER", "") == "1",
+		"verify editor tokens with the JwtIssuer's published JWKS (set -param JwtIssuer=... JwtAudience=...) instead of the local issuer")
 	params := samtemplate.ParameterFlags{}
 	fs.Var(params, "param", "template parameter override Name=Value (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -76,7 +78,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	switch cmd {
 	case "token":
-		return token(stdout, *template, *dataDir, *table, params, *ttl, *scope)
+		// The token's issuer is the local runtime that `make local` serves on this port.
+		return token(stdout, *template, *dataDir, *table, localapi.WithLocalIssuer(params, "127.0.0.1:"+*port), *ttl, *scope)
 	case "serve":
 	default:
 		return fmt.Errorf("unknown command %q (want serve, token or with-dynamodb)", cmd)
@@ -108,6 +111,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		Addr:             "127.0.0.1:" + *port,
 		Functions:        localapi.Functions,
 		Parameters:       params,
+		ExternalIssuer:   *external,
 		Logger:           logger,
 	})
 	if err != nil {
@@ -118,14 +122,21 @@ func run(args []string, stdout, stderr io.Writer) error {
 Broadsheet local API   %s   (%d routes from %s)
 DynamoDB               %s   table %q
 Data directory         %s
-Editor token           make -s token   (or: go run ./cmd/local token)
+Editor token           %s
 Press Ctrl-C to stop.
 
-`, st.URL(), routes, *template, st.DynamoDBEndpoint(), st.TableName(), absData)
+`, st.URL(), routes, *template, st.DynamoDBEndpoint(), st.TableName(), absData, tokenHint(*external, st.URL()))
 
 	<-ctx.Done()
 	fmt.Fprintln(stderr, "shutting down ...")
 	return st.Close()
+}
+
+func tokenHint(external bool, origin string) string {
+	if external {
+		return "from your identity provider (JwtIssuer's JWKS verifies them)"
+	}
+	return "make -s token   (issuer keys: " + origin + "/.well-known/openid-configuration)"
 }
 
 // token prints one editor token for the authorizer in the template, signed

@@ -29,14 +29,17 @@ func TestTokenCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tpl, err := localapi.LoadTemplate("../../template.yaml", dir, "broadsheet", nil)
+	tpl, err := localapi.LoadTemplate("../../template.yaml", dir, "broadsheet", localapi.WithLocalIssuer(nil, "127.0.0.1:3000"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	a := tpl.HttpAPIs["Api"].Authorizers["EditorJwt"]
-	claims, err := (&localauth.Verifier{Key: signer.PublicKey(), Issuer: a.Issuer, Audience: a.Audience}).Verify(tok)
+	claims, err := (&localauth.Verifier{Keys: signer.Keys(), Issuer: a.Issuer, Audience: a.Audience}).Verify(tok)
 	if err != nil {
 		t.Fatalf("token not accepted by the authorizer's settings: %v", err)
+	}
+	if claims["iss"] != "http://127.0.0.1:3000" {
+		t.Fatalf("iss = %v, want the local runtime's origin", claims["iss"])
 	}
 	if claims["scope"] != "articles:write" {
 		t.Fatalf("scope = %v", claims["scope"])

@@ -47,9 +47,12 @@ func TestAuthorisationMatrix(t *testing.T) {
 		}
 		return tok
 	}
-	otherKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	other := localauth.NewSigner(otherKey)
-	wrongSig, _ := other.Sign(claims(nil))
+	other, err := localauth.NewEphemeral()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another key under our kid: only the signature can tell.
+	wrongSig, _ := other.WithKeyID(s.st.Signer().KeyID()).Sign(claims(nil))
 	valid := sign(claims(nil))
 	noScope, _ := s.st.Signer().Token(localauth.TokenOptions{Issuer: opts.Issuer, Audience: opts.Audience, Scope: "openid profile"})
 	groupOther, _ := s.st.Signer().Token(localauth.TokenOptions{Issuer: opts.Issuer, Audience: opts.Audience, Scope: "openid", Groups: []string{"readers"}})
@@ -72,6 +75,12 @@ func TestAuthorisationMatrix(t *testing.T) {
 		{"no exp", []string{"Bearer " + sign(claims(func(c jwt.MapClaims) { delete(c, "exp") }))}, 401},
 		{"wrong issuer", []string{"Bearer " + sign(claims(func(c jwt.MapClaims) { c["iss"] = "https://evil.example.com" }))}, 401},
 		{"wrong audience", []string{"Bearer " + sign(claims(func(c jwt.MapClaims) { c["aud"] = "other-app"; c["client_id"] = "other-app" }))}, 401},
+		// API Gateway's own rules (docs: "Validating JWTs"), which a generic JWT check would pass:
+		{"aud wrong, client_id right (aud wins)", []string{"Bearer " + sign(claims(func(c jwt.MapClaims) { c["aud"] = "other-app" }))}, 401},
+		{"no kid", []string{"Bearer " + signAs(s.st.Signer().WithKeyID(""), claims(nil))}, 401},
+		{"kid not in the JWKS", []string{"Bearer " + signAs(s.st.Signer().WithKeyID("garbage"), claims(nil))}, 401},
+		{"ES256 under our kid", []string{"Bearer " + signES256(t, s.st.Signer().KeyID(), claims(nil))}, 401},
+		{"issued in the future", []string{"Bearer " + sign(claims(func(c jwt.MapClaims) { c["iat"] = now.Add(time.Hour).Unix() }))}, 401},
 		{"valid without scope", []string{"Bearer " + noScope}, 403},
 		{"valid with another group", []string{"Bearer " + groupOther}, 403},
 		{"scope smuggled in sub", []string{"Bearer " + sign(claims(func(c jwt.MapClaims) { c["scope"] = "openid"; c["sub"] = "articles:write" }))}, 403},
@@ -112,6 +121,52 @@ func TestAuthorisationMatrix(t *testing.T) {
 		}
 	}
 	t.Logf("FIGURES auth matrix: %d requests (%d admin routes × %d credentials), all refused, table unchanged", tried, tried/len(cases), len(cases))
+
+	t.Run("the local runtime is an OpenID issuer", func(t *testing.T) {
+		// What API Gateway does with a real IdP: from the issuer URL alone,
+		// discovery → jwks_uri → the key the token's kid names.
+		if opts.Issuer != s.st.URL() {
+			t.Fatalf("authorizer issuer %q, want the local origin %q", opts.Issuer, s.st.URL())
+		}
+		tok, err := s.st.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := &localauth.Verifier{Keys: &localauth.RemoteKeys{Issuer: opts.Issuer}, Issuer: opts.Issuer, Audience: []string{opts.Audience}}
+		if _, err := v.Verify(tok); err != nil {
+			t.Fatalf("the stack's own token fails verification through its discovery document: %v", err)
+		}
+		resp, err := http.Get(s.st.URL() + localauth.JWKSPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var set localauth.JWKS
+		if err := json.NewDecoder(resp.Body).Decode(&set); err != nil || len(set.Keys) != 1 || set.Keys[0].Kty != "RSA" || set.Keys[0].Kid != s.st.Signer().KeyID() {
+			t.Fatalf("JWKS = %+v (%v)", set, err)
+		}
+	})
+}
+
+func signAs(s *localauth.Signer, c jwt.MapClaims) string {
+	tok, _ := s.Sign(c)
+	return tok
+}
+
+// signES256 signs with a P-256 key: API Gateway accepts only RSA algorithms.
+func signES256(t *testing.T, kid string, c jwt.MapClaims) string {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := jwt.NewWithClaims(jwt.SigningMethodES256, c)
+	tok.Header["kid"] = kid
+	str, err := tok.SignedString(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return str
 }
 
 // TestEditorWithoutAuthorizerContext: a misconfigured authorizer (none on the

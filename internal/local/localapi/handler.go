@@ -3,7 +3,6 @@ package localapi
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
@@ -39,9 +38,13 @@ const MaxBodyBytes = 10 << 20
 type HandlerConfig struct {
 	Template *samtemplate.Template
 	Invoker  Invoker
-	// JWTKey verifies tokens on routes with a JWT authorizer; issuer and
-	// audience come from the template. Nil rejects every token.
-	JWTKey *ecdsa.PublicKey
+	// JWTKeys returns the key set that verifies tokens of an authorizer's
+	// issuer (issuer and audience come from the template): the local
+	// signer's, or an external issuer's published JWKS. Nil rejects every token.
+	JWTKeys func(issuer string) localauth.KeySet
+	// Issuer, when set, is the local OpenID issuer: its discovery document
+	// and JWKS are served at /.well-known/ on this origin, as an IdP serves them.
+	Issuer *localauth.Signer
 	// StaticDir is served at "/" (e.g. <repo>/web) and OpenAPIFile at
 	// "/openapi.yaml", only at paths no API route uses. Empty disables them.
 	StaticDir   string
@@ -60,6 +63,7 @@ type Handler struct {
 	cfg       HandlerConfig
 	router    *router
 	verifiers map[string]map[string]*localauth.Verifier // api -> authorizer -> verifier
+	issuer    string                                    // what the local discovery document names (EditorJwt's issuer)
 	log       *slog.Logger
 }
 
@@ -85,7 +89,14 @@ func NewHandler(cfg HandlerConfig) (*Handler, error) {
 	for id, api := range cfg.Template.HttpAPIs {
 		h.verifiers[id] = map[string]*localauth.Verifier{}
 		for name, a := range api.Authorizers {
-			h.verifiers[id][name] = &localauth.Verifier{Key: cfg.JWTKey, Issuer: a.Issuer, Audience: a.Audience, Now: cfg.Now}
+			var keys localauth.KeySet
+			if cfg.JWTKeys != nil {
+				keys = cfg.JWTKeys(a.Issuer)
+			}
+			h.verifiers[id][name] = &localauth.Verifier{Keys: keys, Issuer: a.Issuer, Audience: a.Audience, Now: cfg.Now}
+			if h.issuer == "" || name == "EditorJwt" {
+				h.issuer = a.Issuer
+			}
 		}
 	}
 	return h, nil
@@ -319,7 +330,7 @@ func (h *Handler) corsHeaders(hdr http.Header, r *http.Request, c *samtemplate.C
 func (h *Handler) authorize(r *http.Request, rt *compiledRoute) (*events.APIGatewayV2HTTPRequestContextAuthorizerDescription, int) {
 	api := h.cfg.Template.HttpAPIs[rt.API]
 	v := h.verifiers[rt.API][rt.Authorizer]
-	if api == nil || v == nil || v.Key == nil {
+	if api == nil || v == nil || v.Keys == nil {
 		return nil, http.StatusUnauthorized
 	}
 	a := api.Authorizers[rt.Authorizer]
@@ -548,6 +559,10 @@ func (h *Handler) serveStatic(w http.ResponseWriter, r *http.Request) bool {
 	// Static files get the same hygiene as API answers: no sniffing, and a
 	// charset on every text type.
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if h.cfg.Issuer != nil && (r.URL.Path == localauth.DiscoveryPath || r.URL.Path == localauth.JWKSPath) {
+		h.cfg.Issuer.IssuerHandler(h.issuer, "http://"+r.Host).ServeHTTP(w, r)
+		return true
+	}
 	if h.cfg.OpenAPIFile != "" && r.URL.Path == "/openapi.yaml" {
 		if _, err := os.Stat(h.cfg.OpenAPIFile); err == nil {
 			w.Header().Set("Content-Type", "application/yaml; charset=utf-8")

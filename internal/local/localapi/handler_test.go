@@ -145,7 +145,7 @@ func newFixture(t *testing.T, mod func(*samtemplate.Template, *HandlerConfig)) *
 	}
 	raw := &rawCapture{Invoker: NewInProcess(InProcessConfig{Template: tpl, Factories: factories, Env: map[string]string{"DYNAMODB_ENDPOINT": "http://ddb.local"}})}
 	logs := &syncBuffer{}
-	cfg := HandlerConfig{Template: tpl, Invoker: raw, JWTKey: signer.PublicKey(), Logger: slog.New(slog.NewJSONHandler(logs, nil))}
+	cfg := HandlerConfig{Template: tpl, Invoker: raw, JWTKeys: func(string) localauth.KeySet { return signer.Keys() }, Logger: slog.New(slog.NewJSONHandler(logs, nil))}
 	if mod != nil {
 		mod(tpl, &cfg)
 	}

@@ -54,6 +54,10 @@ type Config struct {
 	DisableStreams bool
 	// StreamPollInterval defaults to 250 ms.
 	StreamPollInterval time.Duration
+	// ExternalIssuer verifies editor tokens against the template's JwtIssuer
+	// (your Cognito user pool or IdP) through its published discovery
+	// document and JWKS, as API Gateway does, instead of the local issuer.
+	ExternalIssuer bool
 	// DynamoDBLocalLog receives DynamoDB Local's output (nil discards it).
 	DynamoDBLocalLog io.Writer
 }
@@ -115,7 +119,16 @@ func Start(ctx context.Context, cfg Config) (st *Stack, err error) {
 		return nil, err
 	}
 
-	s.tpl, err = LoadTemplate(cfg.Template, cfg.DataDir, cfg.TableName, cfg.Parameters)
+	// Listen first: the local issuer is this origin, and the template's
+	// authorizer must name it before anything is built from the template.
+	if s.listener, err = net.Listen("tcp", cfg.Addr); err != nil {
+		return nil, err
+	}
+	params := cfg.Parameters
+	if !cfg.ExternalIssuer {
+		params = WithLocalIssuer(cfg.Parameters, s.listener.Addr().String())
+	}
+	s.tpl, err = LoadTemplate(cfg.Template, cfg.DataDir, cfg.TableName, params)
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +176,8 @@ func Start(ctx context.Context, cfg Config) (st *Stack, err error) {
 	s.handler, err = NewHandler(HandlerConfig{
 		Template:    s.tpl,
 		Invoker:     s.invoker,
-		JWTKey:      s.signer.PublicKey(),
+		JWTKeys:     s.jwtKeys,
+		Issuer:      s.localIssuer(),
 		StaticDir:   staticDir,
 		OpenAPIFile: filepath.Join(cfg.Root, "openapi.yaml"),
 		Logger:      cfg.Logger,
@@ -209,9 +223,6 @@ func Start(ctx context.Context, cfg Config) (st *Stack, err error) {
 		}
 	}
 
-	if s.listener, err = net.Listen("tcp", cfg.Addr); err != nil {
-		return nil, err
-	}
 	s.server = &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -225,6 +236,26 @@ func Start(ctx context.Context, cfg Config) (st *Stack, err error) {
 		}
 	}()
 	return s, nil
+}
+
+// JwtIssuerParameter is the template parameter naming the authorizer's issuer.
+const JwtIssuerParameter = "JwtIssuer"
+
+// LocalIssuer is the issuer URL of the local runtime listening on hostport:
+// its own origin, where it serves the discovery document and JWKS.
+func LocalIssuer(hostport string) string { return "http://" + hostport }
+
+// WithLocalIssuer returns params with JwtIssuer set to the local issuer at
+// hostport, unless the developer set JwtIssuer explicitly.
+func WithLocalIssuer(params map[string]string, hostport string) map[string]string {
+	out := map[string]string{}
+	for k, v := range params {
+		out[k] = v
+	}
+	if out[JwtIssuerParameter] == "" {
+		out[JwtIssuerParameter] = LocalIssuer(hostport)
+	}
+	return out
 }
 
 // LoadTemplate loads the template with the local table name and parameter
@@ -323,6 +354,24 @@ func (s *Stack) Handler() http.Handler { return s.handler }
 // Invoker runs the template's functions in process.
 func (s *Stack) Invoker() *InProcess { return s.invoker }
 
+// jwtKeys is where the authorizer finds an issuer's keys: the local signer
+// (the local runtime is the issuer), or the issuer's published JWKS.
+func (s *Stack) jwtKeys(issuer string) localauth.KeySet {
+	if s.cfg.ExternalIssuer {
+		return &localauth.RemoteKeys{Issuer: issuer}
+	}
+	return s.signer.Keys()
+}
+
+// localIssuer is the signer whose discovery document and JWKS the local
+// origin serves; none when tokens come from an external issuer.
+func (s *Stack) localIssuer() *localauth.Signer {
+	if s.cfg.ExternalIssuer {
+		return nil
+	}
+	return s.signer
+}
+
 // Signer mints tokens the stack accepts (e.g. expired or wrong-audience ones
 // via Signer().Sign).
 func (s *Stack) Signer() *localauth.Signer { return s.signer }
@@ -382,6 +431,8 @@ func (s *Stack) Close() error {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			err = s.server.Shutdown(ctx)
 			cancel()
+		} else if s.listener != nil {
+			_ = s.listener.Close() // Start failed before serving
 		}
 		if s.cancel != nil {
 			s.cancel()

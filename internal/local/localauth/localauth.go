@@ -1,14 +1,17 @@
-// Package localauth mints and verifies the JWTs the local runtime's emulated
-// HttpApi JWT authorizer accepts. Tokens are ES256-signed with a P-256 key kept
-// under the data directory (created on first use).
+// Package localauth is the local runtime's OpenID Connect issuer and its
+// emulation of API Gateway's HTTP API JWT authorizer. Tokens are RS256-signed
+// with a 2048-bit RSA key kept under the data directory (created on first use)
+// and carry its "kid"; the key is published as a JWKS with an OpenID discovery
+// document, as a real identity provider (Cognito, Auth0, Entra ID) does.
+// Verification follows the AWS documentation's list of checks one by one (see
+// Verifier), against the local key set or any issuer's published JWKS.
 //
 // It is local-only tooling: no Lambda function may import it.
 package localauth
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
@@ -16,6 +19,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"math/big"
 	"os"
 	"path/filepath"
 	"slices"
@@ -27,24 +31,29 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// KeyFile is the signing key's file name under the data directory.
-const KeyFile = "jwt-signing-key.pem"
+// KeyFile is the signing key's file name under the data directory. (Earlier
+// versions kept an ES256 key as jwt-signing-key.pem: API Gateway accepts only
+// RSA, so that file is no longer read.)
+const KeyFile = "jwt-signing-key-rsa.pem"
 
 // EditorScope is the scope editor tokens carry.
 const EditorScope = "articles:write"
 
-// Signer signs tokens with an ECDSA P-256 key.
+// rsaBits is what identity providers use (Cognito, Auth0 and Entra ID: 2048).
+const rsaBits = 2048
+
+// Signer signs tokens with an RSA key and names it by kid.
 type Signer struct {
-	key *ecdsa.PrivateKey
+	key *rsa.PrivateKey
 	kid string
 }
 
-// LoadOrCreate loads dataDir/jwt-signing-key.pem, creating it (0600) on first use.
+// LoadOrCreate loads dataDir/KeyFile, creating it (0600) on first use.
 func LoadOrCreate(dataDir string) (*Signer, error) {
 	path := filepath.Join(dataDir, KeyFile)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		key, err := rsa.GenerateKey(rand.Reader, rsaBits)
 		if err != nil {
 			return nil, err
 		}
@@ -86,40 +95,67 @@ func LoadOrCreate(dataDir string) (*Signer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("localauth: %s: %w", path, err)
 	}
-	key, ok := k.(*ecdsa.PrivateKey)
-	if !ok || key.Curve != elliptic.P256() {
-		return nil, fmt.Errorf("localauth: %s is not a P-256 key", path)
+	key, ok := k.(*rsa.PrivateKey)
+	if !ok || key.N.BitLen() < rsaBits {
+		return nil, fmt.Errorf("localauth: %s is not an RSA key of at least %d bits", path, rsaBits)
 	}
 	return NewSigner(key), nil
 }
 
 // NewEphemeral returns a signer with a fresh in-memory key (for tests).
 func NewEphemeral() (*Signer, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	key, err := rsa.GenerateKey(rand.Reader, rsaBits)
 	if err != nil {
 		return nil, err
 	}
 	return NewSigner(key), nil
 }
 
-// NewSigner wraps a P-256 key.
-func NewSigner(key *ecdsa.PrivateKey) *Signer {
-	der, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
-	sum := sha256.Sum256(der)
-	return &Signer{key: key, kid: base64.RawURLEncoding.EncodeToString(sum[:8])}
+// NewSigner wraps an RSA key; its kid is the RFC 7638 JWK thumbprint.
+func NewSigner(key *rsa.PrivateKey) *Signer {
+	return &Signer{key: key, kid: thumbprint(&key.PublicKey)}
 }
 
+// WithKeyID returns a signer with the same key under another kid (for tests
+// of forged headers: a token whose kid names a key that did not sign it).
+func (s *Signer) WithKeyID(kid string) *Signer { return &Signer{key: s.key, kid: kid} }
+
+// thumbprint is RFC 7638: SHA-256 over the required members in lexical order.
+func thumbprint(pub *rsa.PublicKey) string {
+	canon := `{"e":"` + b64(big.NewInt(int64(pub.E)).Bytes()) + `","kty":"RSA","n":"` + b64(pub.N.Bytes()) + `"}`
+	sum := sha256.Sum256([]byte(canon))
+	return b64(sum[:])
+}
+
+func b64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
+
 // PublicKey returns the verification key.
-func (s *Signer) PublicKey() *ecdsa.PublicKey { return &s.key.PublicKey }
+func (s *Signer) PublicKey() *rsa.PublicKey { return &s.key.PublicKey }
 
 // KeyID returns the key id put in the tokens' "kid" header.
 func (s *Signer) KeyID() string { return s.kid }
 
-// Sign signs arbitrary claims with ES256 (no claim is added or checked), so
+// Keys returns the signer's public key as a key set.
+func (s *Signer) Keys() KeySet { return StaticKeys{s.kid: s.PublicKey()} }
+
+// JWKS returns the signer's public key as a JSON Web Key Set (RFC 7517).
+func (s *Signer) JWKS() JWKS {
+	return JWKS{Keys: []JWK{{Kty: "RSA", Use: "sig", Alg: "RS256", Kid: s.kid,
+		N: b64(s.key.N.Bytes()), E: b64(big.NewInt(int64(s.key.E)).Bytes())}}}
+}
+
+// Sign signs arbitrary claims with RS256 (no claim is added or checked), so
 // tests can mint expired, future, wrong-issuer or wrong-audience tokens.
 func (s *Signer) Sign(claims jwt.MapClaims) (string, error) {
-	tok := jwt.NewWithClaims(jwt.SigningMethodES256, claims)
-	tok.Header["kid"] = s.kid
+	return s.SignWith(jwt.SigningMethodRS256, claims)
+}
+
+// SignWith signs with another RSA algorithm (RS384, RS512, PS256...).
+func (s *Signer) SignWith(m jwt.SigningMethod, claims jwt.MapClaims) (string, error) {
+	tok := jwt.NewWithClaims(m, claims)
+	if s.kid != "" {
+		tok.Header["kid"] = s.kid
+	}
 	return tok.SignedString(s.key)
 }
 
@@ -192,15 +228,27 @@ func (s *Signer) Token(o TokenOptions) (string, error) {
 	return s.Sign(c)
 }
 
-// Verifier checks tokens the way API Gateway's JWT authorizer does: the
-// signature (ES256 with the local key only), exp (required), nbf, iat, iss
-// (exact) and aud or client_id (one of Audience).
+// Verifier checks tokens as API Gateway's JWT authorizer does, in the order
+// the AWS documentation lists ("Validating JWTs"):
+//
+//   - the header's kid names a key of the issuer's JWKS, and the algorithm is
+//     RSA-based (RS256, RS384, RS512; API Gateway supports only those);
+//   - the signature verifies with that key;
+//   - iss equals the authorizer's issuer exactly;
+//   - aud, when present, contains one of the audiences; client_id is checked
+//     against them only when aud is absent;
+//   - exp is present and after now; nbf and iat, when present, not after now.
+//
+// Route scopes are the caller's (Scopes): they need the route's configuration.
 type Verifier struct {
-	Key      *ecdsa.PublicKey
+	Keys     KeySet
 	Issuer   string
 	Audience []string
 	Now      func() time.Time // default time.Now
 }
+
+// rsaAlgorithms are the JWS algorithms API Gateway's authorizer accepts.
+var rsaAlgorithms = []string{"RS256", "RS384", "RS512"}
 
 // Verify returns the verified claims.
 func (v *Verifier) Verify(token string) (jwt.MapClaims, error) {
@@ -210,9 +258,16 @@ func (v *Verifier) Verify(token string) (jwt.MapClaims, error) {
 	}
 	claims := jwt.MapClaims{}
 	_, err := jwt.ParseWithClaims(token, claims, func(t *jwt.Token) (any, error) {
-		return v.Key, nil
+		kid, _ := t.Header["kid"].(string)
+		if kid == "" {
+			return nil, errors.New("token header has no kid")
+		}
+		if v.Keys == nil {
+			return nil, errors.New("no key set")
+		}
+		return v.Keys.Key(kid)
 	},
-		jwt.WithValidMethods([]string{jwt.SigningMethodES256.Alg()}),
+		jwt.WithValidMethods(rsaAlgorithms),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
 		jwt.WithIssuer(v.Issuer),
@@ -221,23 +276,30 @@ func (v *Verifier) Verify(token string) (jwt.MapClaims, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !v.audienceOK(claims) {
-		return nil, errors.New("token audience (aud or client_id) not accepted")
+	if err := v.audienceOK(claims); err != nil {
+		return nil, err
 	}
 	return claims, nil
 }
 
-func (v *Verifier) audienceOK(c jwt.MapClaims) bool {
-	aud, _ := c.GetAudience()
-	if cid, ok := c["client_id"].(string); ok {
-		aud = append(aud, cid)
-	}
-	for _, a := range aud {
-		if slices.Contains(v.Audience, a) {
-			return true
+// audienceOK applies API Gateway's rule: aud wins whenever it is present.
+func (v *Verifier) audienceOK(c jwt.MapClaims) error {
+	if _, present := c["aud"]; present {
+		aud, err := c.GetAudience()
+		if err != nil {
+			return fmt.Errorf("aud: %w", err)
 		}
+		for _, a := range aud {
+			if slices.Contains(v.Audience, a) {
+				return nil
+			}
+		}
+		return errors.New("aud names none of the authorizer's audiences")
 	}
-	return false
+	if cid, ok := c["client_id"].(string); ok && slices.Contains(v.Audience, cid) {
+		return nil
+	}
+	return errors.New("no aud, and client_id names none of the authorizer's audiences")
 }
 
 // APIGatewayClaims renders claims as API Gateway puts them into

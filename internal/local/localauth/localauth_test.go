@@ -1,9 +1,16 @@
 package localauth
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -40,7 +47,7 @@ func TestLoadOrCreateKeepsKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := (&Verifier{Key: s2.PublicKey(), Issuer: iss, Audience: []string{aud}}).Verify(tok); err != nil {
+	if _, err := (&Verifier{Keys: s2.Keys(), Issuer: iss, Audience: []string{aud}}).Verify(tok); err != nil {
 		t.Fatalf("token from the first load rejected by the second: %v", err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, KeyFile), []byte("garbage"), 0o600); err != nil {
@@ -58,7 +65,7 @@ func TestVerify(t *testing.T) {
 	}
 	other, _ := NewEphemeral()
 	now := time.Unix(1_800_000_000, 0)
-	v := &Verifier{Key: s.PublicKey(), Issuer: iss, Audience: []string{"other", aud}, Now: func() time.Time { return now }}
+	v := &Verifier{Keys: s.Keys(), Issuer: iss, Audience: []string{"other", aud}, Now: func() time.Time { return now }}
 	base := func() jwt.MapClaims {
 		return jwt.MapClaims{"iss": iss, "aud": aud, "sub": "u", "exp": now.Add(time.Hour).Unix(), "scope": "articles:write"}
 	}
@@ -96,6 +103,16 @@ func TestVerify(t *testing.T) {
 		{"wrong issuer", sign(with("iss", iss+"/x")), false},
 		{"wrong audience", sign(with("aud", "someone-else")), false},
 		{"other key", func() string { tok, _ := other.Sign(base()); return tok }(), false},
+		// API Gateway's rules beyond a generic JWT library's defaults:
+		{"aud wrong, client_id right: aud wins", sign(func() jwt.MapClaims { c := with("aud", "someone-else"); c["client_id"] = aud; return c }()), false},
+		{"aud right, client_id wrong", sign(func() jwt.MapClaims { c := base(); c["client_id"] = "someone-else"; return c }()), true},
+		{"no kid", func() string { tok, _ := s.WithKeyID("").Sign(base()); return tok }(), false},
+		{"unknown kid", func() string { tok, _ := s.WithKeyID("garbage").Sign(base()); return tok }(), false},
+		{"kid of our key, signed by another", func() string { tok, _ := other.WithKeyID(s.KeyID()).Sign(base()); return tok }(), false},
+		{"RS384", func() string { tok, _ := s.SignWith(jwt.SigningMethodRS384, base()); return tok }(), true},
+		{"RS512", func() string { tok, _ := s.SignWith(jwt.SigningMethodRS512, base()); return tok }(), true},
+		{"ES256 with a known kid", signES256(t, s.KeyID(), base()), false},
+		{"nbf and iat now", sign(func() jwt.MapClaims { c := base(); c["nbf"] = now.Unix(); c["iat"] = now.Unix(); return c }()), true},
 		{"alg none", SignNone(base()), false},
 		{"hs256", SignHS256([]byte("secret"), base()), false},
 		{"tampered", func() string { tok := sign(base()); return tok[:len(tok)-4] + "AAAA" }(), false},
@@ -116,6 +133,93 @@ func TestVerify(t *testing.T) {
 	}
 }
 
+// signES256 signs with a P-256 key under kid: API Gateway accepts only RSA.
+func signES256(t *testing.T, kid string, c jwt.MapClaims) string {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := jwt.NewWithClaims(jwt.SigningMethodES256, c)
+	tok.Header["kid"] = kid
+	str, err := tok.SignedString(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return str
+}
+
+// The local issuer publishes what a real IdP does, and a verifier that knows
+// only the issuer URL (as API Gateway does) finds the key through discovery.
+func TestIssuerDiscoveryAndRemoteKeys(t *testing.T) {
+	s, err := NewEphemeral()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.IssuerHandler(srv.URL, srv.URL).ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+
+	resp, err := http.Get(srv.URL + DiscoveryPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d Discovery
+	if err := json.NewDecoder(resp.Body).Decode(&d); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if d.Issuer != srv.URL || d.JWKSURI != srv.URL+JWKSPath || !slices.Contains(d.IDTokenSigningAlgValuesSupported, "RS256") {
+		t.Fatalf("discovery = %+v", d)
+	}
+
+	tok, err := s.Token(TokenOptions{Issuer: srv.URL, Audience: aud})
+	if err != nil {
+		t.Fatal(err)
+	}
+	remote := &RemoteKeys{Issuer: srv.URL}
+	v := &Verifier{Keys: remote, Issuer: srv.URL, Audience: []string{aud}}
+	if _, err := v.Verify(tok); err != nil {
+		t.Fatalf("token of the local issuer rejected through its own discovery: %v", err)
+	}
+	forged, _ := s.WithKeyID("rotated-away").Sign(jwt.MapClaims{"iss": srv.URL, "aud": aud, "exp": time.Now().Add(time.Hour).Unix()})
+	if _, err := v.Verify(forged); err == nil {
+		t.Fatal("token with a kid the JWKS does not list accepted")
+	}
+
+	// A discovery document must name the issuer it was fetched for.
+	wrong := &Verifier{Keys: &RemoteKeys{Issuer: srv.URL + "/"}, Issuer: srv.URL + "/", Audience: []string{aud}}
+	tok2, _ := s.Token(TokenOptions{Issuer: srv.URL + "/", Audience: aud})
+	if _, err := wrong.Verify(tok2); err == nil || !strings.Contains(err.Error(), "names issuer") {
+		t.Fatalf("discovery for another issuer: err = %v", err)
+	}
+}
+
+func TestJWKSKeySetSkipsWhatAPIGatewayCannotUse(t *testing.T) {
+	s, _ := NewEphemeral()
+	set := s.JWKS()
+	set.Keys = append(set.Keys,
+		JWK{Kty: "EC", Kid: "ec", N: "x", E: "y"},
+		JWK{Kty: "RSA", Use: "enc", Kid: "enc", N: set.Keys[0].N, E: set.Keys[0].E},
+		JWK{Kty: "RSA", N: set.Keys[0].N, E: set.Keys[0].E}, // no kid
+	)
+	keys, err := set.KeySet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 1 {
+		t.Fatalf("usable keys = %d, want only the RSA signing key with a kid", len(keys))
+	}
+	if k, err := keys.Key(s.KeyID()); err != nil || !s.PublicKey().Equal(k) {
+		t.Fatalf("key round trip: %v", err)
+	}
+	if _, err := (JWKS{Keys: []JWK{{Kty: "RSA", Kid: "bad", N: "!!", E: "AQAB"}}}).KeySet(); err == nil {
+		t.Fatal("malformed modulus accepted")
+	}
+}
+
 func TestEditorTokenClaims(t *testing.T) {
 	s, _ := NewEphemeral()
 	now := time.Now()
@@ -123,7 +227,7 @@ func TestEditorTokenClaims(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := (&Verifier{Key: s.PublicKey(), Issuer: iss, Audience: []string{aud}}).Verify(tok)
+	c, err := (&Verifier{Keys: s.Keys(), Issuer: iss, Audience: []string{aud}}).Verify(tok)
 	if err != nil {
 		t.Fatal(err)
 	}
