@@ -60,11 +60,12 @@ type HandlerConfig struct {
 
 // Handler is the local HTTP API.
 type Handler struct {
-	cfg       HandlerConfig
-	router    *router
-	verifiers map[string]map[string]*localauth.Verifier // api -> authorizer -> verifier
-	issuer    string                                    // what the local discovery document names (EditorJwt's issuer)
-	log       *slog.Logger
+	cfg         HandlerConfig
+	router      *router
+	verifiers   map[string]map[string]*localauth.Verifier // api -> authorizer -> verifier
+	issuer      string                                    // what the local discovery document names (EditorJwt's issuer)
+	pageHeaders http.Header                               // the edge's security headers, for static files
+	log         *slog.Logger
 }
 
 // NewHandler builds the local HTTP API for every HttpApi route of the template.
@@ -86,6 +87,7 @@ func NewHandler(cfg HandlerConfig) (*Handler, error) {
 		log = slog.Default()
 	}
 	h := &Handler{cfg: cfg, router: newRouter(cfg.Template.Routes), verifiers: map[string]map[string]*localauth.Verifier{}, log: log}
+	h.pageHeaders = localPageHeaders(cfg.Template.SecurityHeaders())
 	for id, api := range cfg.Template.HttpAPIs {
 		h.verifiers[id] = map[string]*localauth.Verifier{}
 		for name, a := range api.Authorizers {
@@ -582,6 +584,12 @@ func (h *Handler) serveStatic(w http.ResponseWriter, r *http.Request) bool {
 	if err != nil {
 		return false
 	}
+	// The page gets what the deployed edge's response headers policy adds
+	// (template.yaml, SecurityHeaders), so framing, referrer and CSP behave
+	// locally as they will behind CloudFront.
+	for k, v := range h.pageHeaders {
+		w.Header()[k] = v
+	}
 	if fi.IsDir() {
 		name = path.Join(name, "index.html")
 		if fi, err = fs.Stat(fsys, name); err != nil || fi.IsDir() {
@@ -614,4 +622,16 @@ func traceID(now time.Time) string {
 	var b [12]byte
 	_, _ = rand.Read(b[:])
 	return fmt.Sprintf("Root=1-%08x-%s", now.Unix(), hex.EncodeToString(b[:]))
+}
+
+// localPageHeaders adapts the edge's headers to a loopback origin: the CSP's
+// connect-src also allows other loopback origins, which the page's ?api=
+// override may name (a developer testing two local stacks); nothing else
+// changes.
+func localPageHeaders(h http.Header) http.Header {
+	if csp := h.Get("Content-Security-Policy"); csp != "" {
+		h.Set("Content-Security-Policy", strings.Replace(csp, "connect-src 'self'",
+			"connect-src 'self' http://127.0.0.1:* http://localhost:* http://[::1]:*", 1))
+	}
+	return h
 }

@@ -678,6 +678,21 @@ func TestStaticFiles(t *testing.T) {
 			t.Errorf("GET %s: %d %q %q", tc.path, resp.StatusCode, b, resp.Header.Get("Content-Type"))
 		}
 	}
+	// The page carries the edge's response headers policy (template.yaml SecurityHeaders).
+	page := f.do(httptest.NewRequest("GET", "/", nil))
+	for name, want := range map[string]string{
+		"X-Frame-Options":           "DENY",
+		"Referrer-Policy":           "strict-origin-when-cross-origin",
+		"Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+		"X-Content-Type-Options":    "nosniff",
+	} {
+		if got := page.Header.Get(name); got != want {
+			t.Errorf("page %s = %q, want %q", name, got, want)
+		}
+	}
+	if csp := page.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") || !strings.Contains(csp, "connect-src 'self' http://127.0.0.1:*") {
+		t.Errorf("page CSP = %q", csp)
+	}
 	// API paths are never static, whatever the method.
 	if resp := f.do(httptest.NewRequest("GET", "/articles/", nil)); resp.StatusCode != 404 || body(t, resp) == "shadowed" {
 		t.Errorf("static file served on an API path")

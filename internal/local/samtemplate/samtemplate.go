@@ -239,12 +239,16 @@ func Parse(data []byte, opts Options) (*Template, error) {
 	if err := r.loadParameters(bare.Parameters); err != nil {
 		return nil, err
 	}
+	if err := r.loadConditions(data); err != nil {
+		return nil, err
+	}
 
 	processed, err := intrinsics.ProcessYAML(data, &intrinsics.ProcessorOptions{
 		IntrinsicHandlerOverrides: map[string]intrinsics.IntrinsicHandler{
 			"Ref":        r.ref,
 			"Fn::GetAtt": r.getAtt,
 			"Fn::Sub":    r.sub,
+			"Fn::If":     r.fnIf,
 		},
 	})
 	if err != nil {
@@ -297,13 +301,36 @@ type rawTemplate struct {
 	} `json:"Resources"`
 }
 
-// resolver implements Ref, Fn::GetAtt and Fn::Sub for the local runtime.
+// loadConditions reads the Conditions section unprocessed (intrinsics as
+// written), for the evaluator to resolve with the local parameter values.
+func (r *resolver) loadConditions(data []byte) error {
+	unprocessed, err := intrinsics.ProcessYAML(data, &intrinsics.ProcessorOptions{NoProcess: true})
+	if err != nil {
+		return fmt.Errorf("parse template: %w", err)
+	}
+	var doc struct {
+		Conditions map[string]any `json:"Conditions"`
+	}
+	if err := json.Unmarshal(unprocessed, &doc); err != nil {
+		return fmt.Errorf("parse template: %w", err)
+	}
+	r.conditions = &conditionEvaluator{defs: doc.Conditions, done: map[string]bool{}, active: map[string]bool{}, ref: r.lookup}
+	for name := range doc.Conditions {
+		if _, err := r.conditions.named(name); err != nil {
+			return fmt.Errorf("template Conditions: %w", err)
+		}
+	}
+	return nil
+}
+
+// resolver implements Ref, Fn::GetAtt, Fn::Sub and Fn::If for the local runtime.
 type resolver struct {
 	opts       Options
 	types      map[string]string // logical id -> resource type
 	tableNames map[string]string // table logical id -> local table name
 	params     map[string]Parameter
 	values     map[string]any // parameter name -> string or []any (lists)
+	conditions *conditionEvaluator
 	errs       []string
 }
 
