@@ -129,7 +129,18 @@ func TestRequireEditor(t *testing.T) {
 		{"groups as JSON", with(map[string]string{"sub": "u", "groups": `["editors"]`}), ""},
 		{"look-alike scope", with(map[string]string{"sub": "u", "scope": "articles:writer"}), broadsheet.CodeForbidden},
 		{"look-alike group", with(map[string]string{"sub": "u", "cognito:groups": "[editors-lite]"}), broadsheet.CodeForbidden},
+		{"scp array", with(map[string]string{"sub": "u", "scp": "[openid articles:write]"}), ""},
+		{"single group as a plain string", with(map[string]string{"sub": "u", "groups": "editors"}), ""},
 		{"no rights", with(map[string]string{"sub": "u"}), broadsheet.CodeForbidden},
+		// Look-alikes that substring or separator matching would let through:
+		{"group 'Guest editors' as a string", with(map[string]string{"sub": "u", "groups": "Guest editors"}), broadsheet.CodeForbidden},
+		{"group 'not editors' as a string", with(map[string]string{"sub": "u", "cognito:groups": "not editors"}), broadsheet.CodeForbidden},
+		{"group 'former,editors' in an array", with(map[string]string{"sub": "u", "cognito:groups": "[former,editors admins]"}), broadsheet.CodeForbidden},
+		{"group 'Guest editors' in a JSON array", with(map[string]string{"sub": "u", "groups": `["Guest editors"]`}), broadsheet.CodeForbidden},
+		{"comma-separated scopes", with(map[string]string{"sub": "u", "scope": "openid,articles:write"}), broadsheet.CodeForbidden},
+		{"scope inside a word", with(map[string]string{"sub": "u", "scope": "xarticles:write"}), broadsheet.CodeForbidden},
+		{"group claim spelled like a scope", with(map[string]string{"sub": "u", "cognito:groups": "[articles:write]"}), broadsheet.CodeForbidden},
+		{"empty array", with(map[string]string{"sub": "u", "cognito:groups": "[]"}), broadsheet.CodeForbidden},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package apigw
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"broadsheet/internal/broadsheet"
@@ -28,33 +29,29 @@ func RequireEditor(req Request) (Editor, error) {
 	}
 	claims := a.JWT.Claims
 	ed := Editor{Subject: claims["sub"]}
-	for _, s := range a.JWT.Scopes {
-		if s == EditorScope {
-			return ed, nil
-		}
+	// Every right matches only as a whole element of its claim, exactly as
+	// API Gateway renders it: "articles:writer", "Guest editors" or
+	// "former,editors" grant nothing.
+	if slices.Contains(a.JWT.Scopes, EditorScope) || slices.Contains(scopeElements(claims["scope"]), EditorScope) ||
+		slices.Contains(arrayElements(claims["scp"]), EditorScope) {
+		return ed, nil
 	}
-	for _, s := range listClaim(claims["scope"]) {
-		if s == EditorScope {
-			return ed, nil
-		}
-	}
-	for _, g := range listClaim(claims["cognito:groups"]) {
-		if g == EditorGroup {
-			return ed, nil
-		}
-	}
-	for _, g := range listClaim(claims["groups"]) {
-		if g == EditorGroup {
-			return ed, nil
-		}
+	if slices.Contains(arrayElements(claims["cognito:groups"]), EditorGroup) || slices.Contains(arrayElements(claims["groups"]), EditorGroup) {
+		return ed, nil
 	}
 	return Editor{}, broadsheet.Errorf(broadsheet.CodeForbidden, "this token does not carry the %s scope or the %s group", EditorScope, EditorGroup)
 }
 
-// listClaim reads a multi-valued claim as API Gateway renders it: "[a b]",
-// a JSON array, or a space- or comma-separated string.
-func listClaim(v string) []string {
-	v = strings.TrimSpace(v)
+// scopeElements splits an OAuth scope claim: space-delimited (RFC 6749
+// §3.3), never on commas.
+func scopeElements(v string) []string { return strings.Fields(v) }
+
+// arrayElements reads a multi-valued claim (groups, scp) as API Gateway
+// passes it: an array claim rendered Go-style as "[a b]" (elements split on
+// single spaces; Cognito group names cannot contain spaces), a JSON array as
+// some issuers send it, or a plain string, which is one element whatever
+// spaces or commas it holds.
+func arrayElements(v string) []string {
 	if v == "" {
 		return nil
 	}
@@ -62,6 +59,16 @@ func listClaim(v string) []string {
 	if strings.HasPrefix(v, "[") && json.Unmarshal([]byte(v), &arr) == nil {
 		return arr
 	}
-	v = strings.TrimSuffix(strings.TrimPrefix(v, "["), "]")
-	return strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' })
+	if inner, ok := strings.CutPrefix(v, "["); ok {
+		if inner, ok = strings.CutSuffix(inner, "]"); ok {
+			var out []string
+			for _, e := range strings.Split(inner, " ") {
+				if e != "" {
+					out = append(out, e)
+				}
+			}
+			return out
+		}
+	}
+	return []string{v}
 }
