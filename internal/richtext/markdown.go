@@ -1,9 +1,10 @@
-// Package markdown turns an editor's Markdown into HTML that is safe to insert
+// Package richtext turns an editor's Markdown into HTML that is safe to insert
 // into a page as is. It runs once, when an article is written.
 package richtext
 
 import (
 	"bytes"
+	"fmt"
 	"sync"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -31,12 +32,20 @@ func setup() {
 }
 
 // Markdown converts CommonMark (with GitHub tables, strikethrough and autolinks)
-// into sanitised HTML.
+// into sanitised HTML. Input beyond the bounds in limits.go is refused with a
+// validation error (a *broadsheet.Error on the body field) before rendering.
 func Markdown(src string) (string, error) {
+	if err := checkComplexity(src); err != nil {
+		return "", err
+	}
 	once.Do(setup)
 	var buf bytes.Buffer
 	if err := renderer.Convert([]byte(src), &buf); err != nil {
 		return "", err
 	}
-	return policy.Sanitize(buf.String()), nil
+	html := policy.Sanitize(buf.String())
+	if len(html) > MaxHTMLBytes {
+		return "", tooComplex(fmt.Sprintf("renders to %d KB of HTML, over the %d KB an article may store: shorten it", len(html)/1000, MaxHTMLBytes/1000))
+	}
+	return html, nil
 }

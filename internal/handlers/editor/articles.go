@@ -10,6 +10,7 @@ import (
 
 	"broadsheet/internal/apigw"
 	"broadsheet/internal/broadsheet"
+	"broadsheet/internal/htmltext"
 	"broadsheet/internal/richtext"
 )
 
@@ -66,7 +67,7 @@ func (h *Handler) apply(a *broadsheet.Article, in *broadsheet.ArticleInput) erro
 	a.Slug, a.Title, a.Body, a.BodyHTML = in.Slug, in.Title, in.Body, html
 	a.Summary = in.Summary
 	if a.Summary == "" {
-		a.Summary = summarize(richtext.PlainText(html), 200)
+		a.Summary = summarize(htmltext.PlainText(html), 200)
 	}
 	a.Author, a.Tags, a.Status = in.Author, in.Tags, in.Status
 	if in.CommentsOpen != nil {

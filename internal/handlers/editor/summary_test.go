@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"broadsheet/internal/htmltext"
 	"broadsheet/internal/richtext"
 )
 
@@ -12,7 +13,7 @@ import (
 // word near 200 characters.
 func TestSummaryIsThePlainTextOfTheBody(t *testing.T) {
 	html, _ := richtext.Markdown("# Title\n\nSome *text* & more")
-	if got := summarize(richtext.PlainText(html), 200); !strings.Contains(got, "Some text & more") {
+	if got := summarize(htmltext.PlainText(html), 200); !strings.Contains(got, "Some text & more") {
 		t.Errorf("summary = %q", got)
 	}
 	long := strings.Repeat("word ", 100)

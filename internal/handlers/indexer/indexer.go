@@ -17,7 +17,7 @@ import (
 
 	"broadsheet/internal/broadsheet"
 	"broadsheet/internal/dynamo"
-	"broadsheet/internal/richtext"
+	"broadsheet/internal/htmltext"
 	"broadsheet/internal/searchindex"
 	"broadsheet/internal/telemetry"
 )
@@ -196,7 +196,7 @@ func plainText(bodyHTML, body string) string {
 	if bodyHTML == "" {
 		return strings.TrimSpace(body)
 	}
-	return richtext.PlainText(bodyHTML)
+	return htmltext.PlainText(bodyHTML)
 }
 
 func attrString(m map[string]events.DynamoDBAttributeValue, name string) string {

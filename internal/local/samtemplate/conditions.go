@@ -105,7 +105,7 @@ func (c *conditionEvaluator) value(v any) (any, error) {
 		if name, ok := m["Ref"].(string); ok {
 			val, found := c.ref(name)
 			if !found {
-				return nil, fmt.Errorf("Ref %s: not a parameter or resource", name)
+				return nil, fmt.Errorf("unknown Ref %s: not a parameter or resource", name)
 			}
 			return valueString(val), nil
 		}

@@ -1,8 +1,8 @@
 // Package htmltext reads the text out of stored (already sanitised) HTML, for
-// indexing and snippets. It is separate from internal/markdown so that the
+// indexing and snippets. It is separate from internal/richtext so that the
 // functions which only read HTML do not link, and initialise at cold start,
 // the Markdown renderer and the sanitiser.
-package richtext
+package htmltext
 
 import (
 	"strings"
