@@ -1,10 +1,14 @@
-// Command searcheval measures search quality on the Cranfield collection:
-// a plain BM25 baseline, the production configuration, and the effect of the
-// per-term posting read bound K. The in-memory index is written like the
+// Command searcheval measures search quality on the test collections in
+// ../shared/corpora (Cranfield, MEDLINE, CACM, NPL): per collection the
+// production ranker against plain BM25 computed by the same code, every
+// candidate configuration, and a leave-one-collection-out choice among them
+// (-corpora, the default). With -dir it studies one Cranfield-format
+// collection in depth: the effect of the per-term posting read bound K. The in-memory index is written like the
 // DynamoDB index (documents added one by one in collection order, impacts and
 // signatures from the statistics known at each write) and read with the same
 // single bounded round, so these numbers are the served quality.
 //
+//	go run ./cmd/searcheval                 # every collection
 //	go run ./cmd/searcheval -dir ../shared/corpora/cran
 package main
 
@@ -27,9 +31,16 @@ import (
 const depth = 1000
 
 func main() {
-	dir := flag.String("dir", "../shared/corpora/cran", "Cranfield collection directory")
-	ks := flag.String("k", "50,100,200,300,-1", "comma-separated per-term read bounds to compare (-1: unbounded)")
+	corpora := flag.String("corpora", "../shared/corpora", "folder of test collections (cran, med, cacm, npl)")
+	dir := flag.String("dir", "", "study one Cranfield collection directory in depth instead")
+	ks := flag.String("k", "50,100,200,300,-1", "with -dir: comma-separated per-term read bounds to compare (-1: unbounded)")
 	flag.Parse()
+	if *dir == "" {
+		if err := evaluateAll(context.Background(), *corpora, os.Stdout); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 
 	c, err := searcheval.LoadCranfield(*dir)
 	if err != nil {

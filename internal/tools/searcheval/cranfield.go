@@ -1,5 +1,6 @@
-// Package evaluate measures ranking quality on test collections: a parser for
-// the Cranfield collection and the standard metrics (MAP, nDCG@k, P@k, R@k).
+// Package searcheval measures ranking quality on test collections: parsers
+// for the classic collections in ../shared/corpora (Cranfield, MEDLINE, CACM,
+// NPL) and the standard metrics (MAP, nDCG@k, P@k, R@k).
 // The metrics take any search function, so the same queries can be run
 // against the in-memory ranker or the deployed HTTP API.
 package searcheval
@@ -89,8 +90,8 @@ type record struct {
 	fields map[string]string
 }
 
-// parseSMART splits SMART-style input (".I n" then ".X" field markers, each on
-// its own line) into records. Repeated fields are concatenated, which handles
+// parseSMART splits SMART-style input (".I n" then field markers such as
+// ".T" or ".W", each alone on its line) into records. Repeated fields are concatenated, which handles
 // the documents with two .W parts. CRLF line endings are accepted.
 func parseSMART(r io.Reader) ([]record, error) {
 	var recs []record
@@ -104,7 +105,7 @@ func parseSMART(r io.Reader) ([]record, error) {
 			field = ""
 			continue
 		}
-		if len(line) == 2 && line[0] == '.' && strings.ContainsRune("TABWX", rune(line[1])) {
+		if len(line) == 2 && line[0] == '.' && line[1] >= 'A' && line[1] <= 'Z' {
 			field = line[1:]
 			continue
 		}
