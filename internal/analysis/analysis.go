@@ -1,4 +1,6 @@
-// Package analysis turns English news text into index terms.
+// Package analysis turns news text into index terms: English as its
+// language, and the scripts of other newsrooms by their letters (see
+// scripts.go: Arabic-script and Devanagari folding, CJK bigrams).
 //
 // The pipeline is: Unicode-aware word splitting on the original bytes (so
 // every token keeps byte offsets for highlighting), compatibility
@@ -126,9 +128,37 @@ func words(text string) []word {
 		}
 		start := i
 		i += size
-		if !isIdeograph(r) {
-			i = scanWord(text, i, r)
+		if isIdeograph(r) {
+			// A run of CJK characters: overlapping bigrams, one position each.
+			runEnd, next := i, []int{i}
+			for runEnd < len(text) {
+				r2, s2 := utf8.DecodeRuneInString(text[runEnd:])
+				if !isIdeograph(r2) {
+					break
+				}
+				runEnd += s2
+				next = append(next, runEnd)
+			}
+			// next[k] is the end of the run's k-th character.
+			ends := next
+			starts := append([]int{start}, ends[:len(ends)-1]...)
+			if len(starts) == 1 {
+				w := word{pos: pos, start: start, end: ends[0]}
+				w.norm, w.stop = normalizeWord(text[start:ends[0]])
+				out = append(out, w)
+				pos++
+			}
+			for k := 0; k+1 < len(starts); k++ {
+				w := word{pos: pos, start: starts[k], end: ends[k+1]}
+				w.norm, w.stop = normalizeWord(text[starts[k]:ends[k+1]])
+				out = append(out, w)
+				pos++
+			}
+			i = runEnd
+			prevEnd = -1
+			continue
 		}
+		i = scanWord(text, i, r)
 		w := word{pos: pos, start: start, end: i}
 		w.norm, w.stop = normalizeWord(text[start:i])
 		w.joinPrev = prevEnd >= 0 && isHyphenJoin(text[prevEnd:start])
@@ -196,12 +226,8 @@ func isWordRune(r rune) bool {
 
 func isLetterOrDigit(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }
 
-// isIdeograph marks scripts written without spaces; each character becomes its
-// own token (as Lucene's StandardTokenizer does), which gives usable unigram
-// matching without a dictionary.
-func isIdeograph(r rune) bool {
-	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r)
-}
+// isIdeograph marks scripts written without spaces (see isBigramScript).
+func isIdeograph(r rune) bool { return isBigramScript(r) }
 
 func isApostrophe(r rune) bool {
 	switch r {
@@ -235,13 +261,13 @@ func fold(s string) string {
 	// Transformers are stateful, so build a chain per call (slow path only).
 	t := transform.Chain(norm.NFKD, cases.Fold(), norm.NFKD,
 		runes.Remove(runes.Predicate(func(r rune) bool {
-			return unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Cf, r)
+			return (unicode.Is(unicode.Mn, r) && !keepsMarks(r)) || unicode.Is(unicode.Cf, r)
 		})), norm.NFC)
 	out, _, err := transform.String(t, s)
 	if err != nil {
 		out = strings.ToLower(s)
 	}
-	return letterFold.Replace(out)
+	return foldScripts(letterFold.Replace(out))
 }
 
 // normalizeWord folds one raw word and reports whether it is a stop word.
@@ -254,7 +280,7 @@ func normalizeWord(raw string) (string, bool) {
 	// "obrien"), thousands separators ("1,000" → "1000") and stray symbols
 	// produced by compatibility decomposition ("½" → "1⁄2" → "12").
 	clean := strings.Map(func(r rune) rune {
-		if isLetterOrDigit(r) || r == '.' {
+		if isLetterOrDigit(r) || r == '.' || (unicode.IsMark(r) && keepsMarks(r)) {
 			return r
 		}
 		return -1

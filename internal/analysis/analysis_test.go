@@ -38,7 +38,8 @@ func TestAnalyzeTerms(t *testing.T) {
 		{"alphanumerics are not stemmed", "1950s mp3", []string{"1950s", "mp3"}},
 		{"cyrillic kept whole, unstemmed", "Москва news", []string{"москва", "news"}},
 		{"greek accents folded", "Αθήνα", []string{"αθηνα"}},
-		{"han characters are unigrams", "東京 tower", []string{"東", "京", "tower"}},
+		{"a CJK run becomes overlapping bigrams", "東京大学 tower", []string{"東京", "京大", "大学", "tower"}},
+		{"a lone CJK character stays a unigram", "中 tower", []string{"中", "tower"}},
 		{"invalid utf-8 separates", "bad\xffbyte", []string{"bad", "byte"}},
 		{"kept prepositions", "vote against", []string{"vote", "against"}},
 	}
