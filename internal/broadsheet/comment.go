@@ -14,7 +14,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -229,11 +228,11 @@ func (m Moderation) Decide(f ModerationFacts) (stored, answered CommentStatus) {
 	}
 }
 
-// DedupeText is the form of a body duplicates are compared in: NFC,
-// whitespace runs collapsed to one space, case-folded.
+// DedupeText is the form of a body duplicates are compared in: NFKC,
+// invisible format characters removed, case folded, whitespace runs collapsed
+// to one space (see dedupeFold).
 func DedupeText(body string) string {
-	s := strings.Join(strings.Fields(norm.NFC.String(body)), " ")
-	return norm.NFC.String(cases.Fold().String(s))
+	return strings.Join(strings.Fields(dedupeFold(body)), " ")
 }
 
 // BodyFingerprint is the hex SHA-256 of DedupeText(body).
@@ -269,17 +268,17 @@ func (id *Identity) sum(label string, parts ...string) string {
 	return hex.EncodeToString(mac.Sum(nil))
 }
 
-// Email hashes a lower-cased, trimmed address; "" stays "".
+// Email hashes the address's canonical mailbox (CanonicalMailbox); "" stays "".
 func (id *Identity) Email(addr string) string {
-	addr = strings.ToLower(strings.TrimSpace(addr))
+	addr = CanonicalMailbox(addr)
 	if addr == "" {
 		return ""
 	}
 	return id.sum("email", addr)
 }
 
-// ClientAddress hashes the client's IP address.
-func (id *Identity) ClientAddress(ip string) string { return id.sum("ip", strings.TrimSpace(ip)) }
+// ClientAddress hashes the client's flood key (ClientKey: IPv6 by its /64).
+func (id *Identity) ClientAddress(ip string) string { return id.sum("ip", ClientKey(ip)) }
 
 // IdempotencyKey hashes an Idempotency-Key header together with the article
 // slug it was sent for, so the same key on two articles is two keys.
