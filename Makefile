@@ -37,13 +37,15 @@ test: lint
 	$(GO) run ./cmd/withddb -- $(GO) test -count=1 -p 1 -timeout 20m ./...
 	@$(MAKE) --no-print-directory fuzz-short
 
-# Unit tests only: no DynamoDB Local, no browser.
+# Unit tests only: no DynamoDB Local, no browser. The layout test (layout_test.go)
+# runs here too: what each function binary links, and who may import testing.
 test-short:
 	$(GO) test -short ./...
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.local/*')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 	@if command -v cfn-lint >/dev/null; then cfn-lint template.yaml && echo "cfn-lint: template.yaml clean"; \

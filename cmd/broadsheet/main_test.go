@@ -24,9 +24,10 @@ var sampleEmails = []string{
 }
 
 func init() {
-	// never really sleep in tests (Retry-After, backoff)
+	// wait as little as possible in tests: a millisecond of backoff, and a
+	// Retry-After honoured up to the same
 	configureClient = func(c *editorclient.Client) {
-		c.Sleep = func(ctx context.Context, d time.Duration) error { return ctx.Err() }
+		c.BaseBackoff, c.MaxBackoff, c.MaxRetryAfter = time.Millisecond, time.Millisecond, time.Millisecond
 	}
 }
 
@@ -91,7 +92,7 @@ func TestImportWXR(t *testing.T) {
 		`  skipped post 106 "": empty title`+"\n",
 		"comments: 5 imported, 0 already present, 3 skipped (1 pending, 1 pingback, 1 spam; not imported)\n",
 		"failures: 0\n")
-	mustContain(t, "stderr", r.stderr, "[4/4] created ", "retrying POST /admin/comments in 1s: POST /admin/comments: 429 rate_limited")
+	mustContain(t, "stderr", r.stderr, "[4/4] created ", "retrying POST /admin/comments in 1ms: POST /admin/comments: 429 rate_limited")
 	if strings.Contains(r.stderr, "\r") {
 		t.Error("progress bar drawn on a non-terminal")
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"text/tabwriter"
+	"time"
 
 	"broadsheet/internal/editorclient"
 )
@@ -138,7 +139,7 @@ func (a *app) articles(ctx context.Context, args []string) error {
 				break
 			}
 			n++
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", art.ID, art.Status, firstNonEmpty(art.PublishedAt, "-"), art.Slug, truncate(art.Title, 60))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", art.ID, art.Status, publishedText(art.PublishedAt), art.Slug, truncate(art.Title, 60))
 		}
 		tw.Flush()
 		if n == 0 {
@@ -168,6 +169,14 @@ func (a *app) articles(ctx context.Context, args []string) error {
 		return nil
 	}
 	return usageErr("unknown articles command %q", sub)
+}
+
+// publishedText shows when an article was published, "-" for never.
+func publishedText(t *time.Time) string {
+	if t == nil {
+		return "-"
+	}
+	return t.UTC().Format(time.RFC3339)
 }
 
 func firstNonEmpty(ss ...string) string {

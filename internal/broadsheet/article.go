@@ -2,15 +2,12 @@ package broadsheet
 
 import (
 	"context"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -62,42 +59,7 @@ const (
 	MaxBioRunes     = 2000
 	MaxTags         = 10
 	MaxTagRunes     = 50
-	MaxSlugLen      = 120
 )
-
-var slugPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
-
-// ValidSlug reports whether s is a slug as the contract defines it.
-func ValidSlug(s string) bool { return len(s) <= MaxSlugLen && slugPattern.MatchString(s) }
-
-// Slugify turns a title into a slug: accents folded, lower case, words joined by hyphens.
-func Slugify(title string) string {
-	folded, _, _ := transform.String(transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), title)
-	var b strings.Builder
-	hyphen := false
-	for _, r := range strings.ToLower(folded) {
-		switch {
-		case r == '\'' || r == '’':
-			// "Pakistan's" → "pakistans", not "pakistan-s".
-		case r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
-			if hyphen && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			hyphen = false
-			b.WriteRune(r)
-		default:
-			hyphen = true
-		}
-	}
-	s := b.String()
-	if len(s) > MaxSlugLen {
-		s = strings.TrimRight(s[:MaxSlugLen], "-")
-		if i := strings.LastIndexByte(s, '-'); i > MaxSlugLen/2 {
-			s = s[:i]
-		}
-	}
-	return s
-}
 
 // ArticleInput is what an editor sends to create or replace an article.
 type ArticleInput struct {
@@ -129,16 +91,7 @@ func (in *ArticleInput) Normalize() {
 	if in.Status == "" {
 		in.Status = StatusDraft
 	}
-	seen := map[string]bool{}
-	tags := in.Tags[:0:0]
-	for _, t := range in.Tags {
-		t = Slugify(t)
-		if t != "" && !seen[t] {
-			seen[t] = true
-			tags = append(tags, t)
-		}
-	}
-	in.Tags = tags
+	in.Tags = NormalizeTags(in.Tags)
 	if in.Slug == "" {
 		in.Slug = Slugify(in.Title)
 	}

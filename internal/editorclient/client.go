@@ -5,9 +5,10 @@
 //
 // Every request carries the bearer token; errors come back as *APIError
 // carrying the API's {"error":{"code","message","fields"}} body. Requests are
-// retried with exponential backoff on 429 (honouring Retry-After), 503 and
-// network errors. POSTs carry an Idempotency-Key that stays the same across
-// retries of one logical request.
+// retried with exponential backoff (github.com/cenkalti/backoff) on 429
+// (honouring Retry-After), 503 and network errors, never on another answer.
+// POSTs carry an Idempotency-Key that stays the same across retries of one
+// logical request.
 package editorclient
 
 import (
@@ -19,13 +20,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
-	mrand "math/rand/v2"
+	"iter"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cenkalti/backoff/v5"
+
+	"broadsheet/internal/apigw"
 )
 
 // DefaultBaseURL is where `make local` serves the API.
@@ -46,9 +50,6 @@ type Client struct {
 	MaxBackoff  time.Duration
 	// MaxRetryAfter caps how long a Retry-After is honoured. Default 60s.
 	MaxRetryAfter time.Duration
-	// Sleep waits between tries; tests replace it. Default: a timer that
-	// stops early when ctx is done.
-	Sleep func(ctx context.Context, d time.Duration) error
 	// OnRetry, when set, is told about each retry (for logging).
 	OnRetry func(method, path string, attempt int, wait time.Duration, err error)
 	// UserAgent is sent as User-Agent.
@@ -75,34 +76,30 @@ func (c *Client) maxAttempts() int {
 	return 5
 }
 
-func (c *Client) sleep(ctx context.Context, d time.Duration) error {
-	if c.Sleep != nil {
-		return c.Sleep(ctx, d)
+// backoff is the wait between tries when the server names none: doubling
+// from BaseBackoff up to MaxBackoff, each wait jittered by ±50% so that
+// clients that failed together do not retry together.
+func (c *Client) backoff() *backoff.ExponentialBackOff {
+	b := &backoff.ExponentialBackOff{
+		InitialInterval:     250 * time.Millisecond,
+		MaxInterval:         8 * time.Second,
+		Multiplier:          2,
+		RandomizationFactor: 0.5,
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
+	if c.BaseBackoff > 0 {
+		b.InitialInterval = c.BaseBackoff
 	}
+	if c.MaxBackoff > 0 {
+		b.MaxInterval = c.MaxBackoff
+	}
+	return b
 }
 
-func (c *Client) backoff(attempt int) time.Duration {
-	base, max := c.BaseBackoff, c.MaxBackoff
-	if base <= 0 {
-		base = 250 * time.Millisecond
+func (c *Client) maxRetryAfter() time.Duration {
+	if c.MaxRetryAfter > 0 {
+		return c.MaxRetryAfter
 	}
-	if max <= 0 {
-		max = 8 * time.Second
-	}
-	d := time.Duration(float64(base) * math.Pow(2, float64(attempt-1)))
-	if d > max || d <= 0 {
-		d = max
-	}
-	// full jitter in [d/2, d]
-	return d/2 + time.Duration(mrand.Int64N(int64(d/2)+1))
+	return 60 * time.Second
 }
 
 // request describes one logical API call.
@@ -140,79 +137,122 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 	if r.method == http.MethodPost {
 		idemKey = newKey()
 	}
-	var lastErr error
-	for attempt := 1; ; attempt++ {
-		var body io.Reader
-		if payload != nil {
-			body = bytes.NewReader(payload)
-		}
-		req, err := http.NewRequestWithContext(ctx, r.method, u, body)
-		if err != nil {
-			return nil, err
-		}
-		req.Header.Set("Accept", "application/json")
-		if payload != nil {
-			req.Header.Set("Content-Type", "application/json; charset=utf-8")
-		}
-		if c.Token != "" {
-			req.Header.Set("Authorization", "Bearer "+c.Token)
-		}
-		if c.UserAgent != "" {
-			req.Header.Set("User-Agent", c.UserAgent)
-		}
-		if r.ifMatch != "" {
-			req.Header.Set("If-Match", r.ifMatch)
-		}
-		if idemKey != "" {
-			req.Header.Set("Idempotency-Key", idemKey)
-		}
-		client := c.HTTP
-		if client == nil {
-			client = http.DefaultClient
-		}
-		resp, err := client.Do(req)
-		var wait time.Duration
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
+	attempt := 0
+	try := func() (*response, error) {
+		attempt++
+		return c.try(ctx, r, u, payload, idemKey)
+	}
+	resp, err := backoff.Retry(ctx, try,
+		backoff.WithBackOff(c.backoff()),
+		backoff.WithMaxTries(uint(c.maxAttempts())),
+		backoff.WithMaxElapsedTime(0), // the tries bound the wait, and ctx the whole call
+		backoff.WithNotify(func(err error, wait time.Duration) {
+			if c.OnRetry != nil {
+				c.OnRetry(r.method, r.path, attempt, wait, unwrapRetryAfter(err))
 			}
-			lastErr = &NetworkError{Method: r.method, Path: r.path, Err: err}
-			wait = c.backoff(attempt)
-		} else {
-			data, rerr := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
-			resp.Body.Close()
-			if rerr != nil {
-				lastErr = &NetworkError{Method: r.method, Path: r.path, Err: rerr}
-				wait = c.backoff(attempt)
-			} else if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-				return &response{status: resp.StatusCode, header: resp.Header, body: data}, nil
-			} else {
-				apiErr := parseAPIError(r.method, r.path, resp, data)
-				if resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable {
-					return nil, apiErr
-				}
-				lastErr = apiErr
-				wait = c.backoff(attempt)
-				if apiErr.RetryAfter > 0 {
-					wait = apiErr.RetryAfter
-					max := c.MaxRetryAfter
-					if max <= 0 {
-						max = 60 * time.Second
-					}
-					if wait > max {
-						wait = max
-					}
+		}),
+	)
+	return resp, unwrapRetryAfter(err)
+}
+
+// try makes one attempt. Errors that no retry can fix are permanent:
+// every answer but 429 and 503, and a cancelled context.
+func (c *Client) try(ctx context.Context, r request, u string, payload []byte, idemKey string) (*response, error) {
+	var body io.Reader
+	if payload != nil {
+		body = bytes.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.method, u, body)
+	if err != nil {
+		return nil, backoff.Permanent(err)
+	}
+	req.Header.Set("Accept", "application/json")
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	}
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	if c.UserAgent != "" {
+		req.Header.Set("User-Agent", c.UserAgent)
+	}
+	if r.ifMatch != "" {
+		req.Header.Set("If-Match", r.ifMatch)
+	}
+	if idemKey != "" {
+		req.Header.Set("Idempotency-Key", idemKey)
+	}
+	client := c.HTTP
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, backoff.Permanent(ctx.Err())
+		}
+		return nil, &NetworkError{Method: r.method, Path: r.path, Err: err}
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+	resp.Body.Close()
+	if err != nil {
+		return nil, &NetworkError{Method: r.method, Path: r.path, Err: err}
+	}
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return &response{status: resp.StatusCode, header: resp.Header, body: data}, nil
+	}
+	apiErr := parseAPIError(r.method, r.path, resp, data)
+	switch {
+	case resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable:
+		return nil, backoff.Permanent(apiErr)
+	case apiErr.RetryAfter > 0:
+		return nil, &retryAfter{err: apiErr, wait: backoff.RetryAfterError{Duration: min(apiErr.RetryAfter, c.maxRetryAfter())}}
+	}
+	return nil, apiErr
+}
+
+// retryAfter is a retryable answer that named its wait: backoff.Retry finds
+// the *backoff.RetryAfterError in its chain and waits that long instead of
+// its own interval, and callers see the answer itself.
+type retryAfter struct {
+	err  error
+	wait backoff.RetryAfterError
+}
+
+func (e *retryAfter) Error() string   { return e.err.Error() }
+func (e *retryAfter) Unwrap() []error { return []error{e.err, &e.wait} }
+
+func unwrapRetryAfter(err error) error {
+	if ra, ok := err.(*retryAfter); ok {
+		return ra.err
+	}
+	return err
+}
+
+// pages iterates over the items of a cursor-paginated list, asking list for
+// each page from the first (cursor "") until nextCursor is null. A cursor
+// seen before ends the walk, so a server that loops cannot trap the client.
+func pages[T any](list func(cursor string) (apigw.List[T], error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		seen := map[string]bool{}
+		cursor := ""
+		for {
+			page, err := list(cursor)
+			if err != nil {
+				var zero T
+				yield(zero, err)
+				return
+			}
+			for _, item := range page.Items {
+				if !yield(item, nil) {
+					return
 				}
 			}
-		}
-		if attempt >= c.maxAttempts() {
-			return nil, lastErr
-		}
-		if c.OnRetry != nil {
-			c.OnRetry(r.method, r.path, attempt, wait, lastErr)
-		}
-		if err := c.sleep(ctx, wait); err != nil {
-			return nil, err
+			if page.NextCursor == nil || *page.NextCursor == "" || seen[*page.NextCursor] {
+				return
+			}
+			cursor = *page.NextCursor
+			seen[cursor] = true
 		}
 	}
 }

@@ -47,26 +47,10 @@ func (c *Client) ListComments(ctx context.Context, q CommentQuery) (CommentPage,
 
 // Comments iterates over every comment matching q, following nextCursor.
 func (c *Client) Comments(ctx context.Context, q CommentQuery) iter.Seq2[Comment, error] {
-	return func(yield func(Comment, error) bool) {
-		seen := map[string]bool{}
-		for {
-			page, err := c.ListComments(ctx, q)
-			if err != nil {
-				yield(Comment{}, err)
-				return
-			}
-			for _, cm := range page.Items {
-				if !yield(cm, nil) {
-					return
-				}
-			}
-			if page.NextCursor == "" || seen[page.NextCursor] {
-				return
-			}
-			seen[page.NextCursor] = true
-			q.Cursor = page.NextCursor
-		}
-	}
+	return pages(func(cursor string) (CommentPage, error) {
+		q.Cursor = cursor
+		return c.ListComments(ctx, q)
+	})
 }
 
 // CreateComment creates a comment through the editor-only POST

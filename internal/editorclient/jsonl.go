@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"broadsheet/internal/broadsheet"
 )
 
 // jsonlLine is one line of a JSON Lines import: the create-article shape of
@@ -94,11 +96,11 @@ func ParseJSONL(r io.Reader) ([]ImportItem, error) {
 		case title == "":
 			it.Skip = "empty title"
 		case slug == "":
-			slug = Slugify(title)
-			if !ValidSlug(slug) {
-				it.Skip = "invalid slug (none given, none derivable from the title)"
+			slug = broadsheet.Slugify(title)
+			if slug == "" {
+				it.Skip = "no slug given, and the title has no Latin letters to make one from"
 			}
-		case !ValidSlug(slug):
+		case !broadsheet.ValidSlug(slug):
 			it.Skip = "invalid slug"
 		}
 		if it.Skip != "" {
@@ -110,9 +112,9 @@ func ParseJSONL(r io.Reader) ([]ImportItem, error) {
 			Body:         l.Body,
 			Summary:      l.Summary,
 			Author:       Author(l.Author),
-			Tags:         NormalizeTags(l.Tags),
+			Tags:         broadsheet.NormalizeTags(l.Tags),
 			Slug:         slug,
-			Status:       l.Status,
+			Status:       broadsheet.Status(l.Status),
 			PublishedAt:  l.PublishedAt,
 			CommentsOpen: l.CommentsOpen,
 		}

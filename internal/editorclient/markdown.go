@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"broadsheet/internal/broadsheet"
 )
 
 // frontMatter is the YAML header of a Markdown article.
@@ -135,11 +137,11 @@ func ParseMarkdown(data []byte) (in ArticleInput, warnings []string, err error) 
 		return in, warnings, errors.New("front matter: tags must be a list")
 	}
 
-	in.Tags = NormalizeTags(in.Tags)
+	in.Tags = broadsheet.NormalizeTags(in.Tags)
 
 	switch s := strings.TrimSpace(fm.Status); s {
-	case "", "draft", "published":
-		in.Status = s
+	case "", string(broadsheet.StatusDraft), string(broadsheet.StatusPublished):
+		in.Status = broadsheet.Status(s)
 	default:
 		return in, warnings, fmt.Errorf("front matter: status must be draft or published, not %q", s)
 	}
@@ -158,10 +160,13 @@ func ParseMarkdown(data []byte) (in ArticleInput, warnings []string, err error) 
 
 	in.Slug = strings.TrimSpace(fm.Slug)
 	if in.Slug == "" {
-		in.Slug = Slugify(in.Title)
+		in.Slug = broadsheet.Slugify(in.Title)
+		if in.Slug == "" {
+			return in, warnings, errors.New("front matter: the title has no Latin letters to make a slug from: add a slug")
+		}
 	}
-	if !ValidSlug(in.Slug) {
-		return in, warnings, fmt.Errorf("invalid slug %q: use lower-case letters, digits and single hyphens, at most %d characters", in.Slug, MaxSlugLen)
+	if !broadsheet.ValidSlug(in.Slug) {
+		return in, warnings, fmt.Errorf("invalid slug %q: use lower-case letters, digits and single hyphens, at most %d characters", in.Slug, broadsheet.MaxSlugLen)
 	}
 	return in, warnings, nil
 }

@@ -10,7 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"broadsheet/internal/broadsheet"
 	"broadsheet/internal/editorclient/htmlmd"
+	"broadsheet/internal/htmltext"
 )
 
 // WXR is a WordPress eXtended RSS export, as far as imports need it. Element
@@ -129,12 +131,12 @@ func wxrToItem(w wxrItem, authors map[string]string) ImportItem {
 		it.Skip = "not a post (" + postType + ")"
 		return it
 	}
-	status := ""
+	var status broadsheet.Status
 	switch strings.TrimSpace(w.Status) {
 	case "publish":
-		status = "published"
+		status = broadsheet.StatusPublished
 	case "draft", "pending", "private", "future":
-		status = "draft"
+		status = broadsheet.StatusDraft
 	default:
 		it.Skip = "status " + strings.TrimSpace(w.Status)
 		return it
@@ -143,16 +145,16 @@ func wxrToItem(w wxrItem, authors map[string]string) ImportItem {
 		it.Skip = "empty title"
 		return it
 	}
-	slug := Slugify(strings.TrimSpace(w.PostName))
+	slug := broadsheet.Slugify(wpSlug(w.PostName))
 	if slug == "" {
-		slug = Slugify(title)
+		slug = broadsheet.Slugify(title)
 	}
-	if id := strings.TrimSpace(w.PostID); slug == "" && ValidSlug("post-"+id) {
+	if id := strings.TrimSpace(w.PostID); slug == "" && broadsheet.ValidSlug("post-"+id) {
 		// A title in a script with no Latin transliteration (北京时间) yields
 		// no slug; the post id gives a stable one, so re-runs find it again.
 		slug = "post-" + id
 	}
-	if !ValidSlug(slug) {
+	if !broadsheet.ValidSlug(slug) {
 		it.Skip = "invalid slug"
 		return it
 	}
@@ -170,9 +172,9 @@ func wxrToItem(w wxrItem, authors map[string]string) ImportItem {
 		if c.Domain != "post_tag" && c.Domain != "category" {
 			continue
 		}
-		t := Slugify(c.Nicename)
+		t := broadsheet.Slugify(wpSlug(c.Nicename))
 		if t == "" {
-			t = Slugify(html.UnescapeString(c.Text))
+			t = broadsheet.Slugify(html.UnescapeString(c.Text))
 		}
 		if t == "" || t == "uncategorized" || seen[t] {
 			continue
@@ -180,21 +182,21 @@ func wxrToItem(w wxrItem, authors map[string]string) ImportItem {
 		seen[t] = true
 		tags = append(tags, t)
 	}
-	if len(tags) > MaxTags {
-		tags = tags[:MaxTags] // the server keeps at most 10, in the export's order
+	if len(tags) > broadsheet.MaxTags {
+		tags = tags[:broadsheet.MaxTags] // the server takes at most 10: keep the export's first
 	}
 	it.Article = ArticleInput{
 		Title:   title,
 		Body:    htmlmd.Convert(w.encoded("content")),
-		Summary: oneLine(htmlmd.PlainText(w.encoded("excerpt"))),
+		Summary: htmltext.PlainText(w.encoded("excerpt")),
 		Author:  Author{Name: author},
 		Tags:    tags,
 		Slug:    slug,
 		Status:  status,
 	}
-	if ts := wpTime(w.PostDateGMT, w.PostDate); ts != "" && status == "published" {
+	if ts := wpTime(w.PostDateGMT, w.PostDate); ts != "" && status == broadsheet.StatusPublished {
 		it.Article.PublishedAt = ts
-	} else if status == "published" {
+	} else if status == broadsheet.StatusPublished {
 		if t, err := time.Parse(time.RFC1123Z, strings.TrimSpace(w.PubDate)); err == nil {
 			it.Article.PublishedAt = t.UTC().Format(time.RFC3339)
 		}
@@ -268,4 +270,12 @@ func webURL(s string) string {
 	return s
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// wpSlug decodes a WordPress slug (post_name, a category's nicename):
+// WordPress stores non-ASCII ones percent-encoded ("caf%c3%a9").
+func wpSlug(s string) string {
+	s = strings.TrimSpace(s)
+	if d, err := url.PathUnescape(s); err == nil {
+		return d
+	}
+	return s
+}

@@ -1,5 +1,6 @@
-// Package modroot finds this module's root, for local tools and tests that
-// read the repository's own files (template.yaml, openapi.yaml, events/, web/).
+// Package local holds what the local runtime's packages share: the module's
+// root, for local tools and tests that read the repository's own files
+// (template.yaml, openapi.yaml, events/, web/), install locks and free ports.
 package local
 
 import (

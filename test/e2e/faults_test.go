@@ -18,14 +18,14 @@ import (
 	"broadsheet/internal/testkit/faults"
 )
 
-// TestFaultInjection runs a mixed workload through the stack while the
+// testFaultInjection runs a mixed workload through the stack while the
 // functions reach DynamoDB through the fault proxy (20 % of calls throttled,
 // failed, slowed past the per-attempt timeout or dropped, before or after
 // DynamoDB executed them), then checks against DynamoDB directly that every
 // acknowledged write is stored and that no write is half done.
 //
 // E2E_FAULT_RATE, E2E_FAULT_SEED and E2E_FAULT_OPS change the defaults (0.2, 1, 400).
-func TestFaultInjection(t *testing.T) {
+func testFaultInjection(t *testing.T) {
 	rate, seed, ops := 0.2, uint64(1), 400
 	if v, err := strconv.ParseFloat(os.Getenv("E2E_FAULT_RATE"), 64); err == nil {
 		rate = v

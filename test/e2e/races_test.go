@@ -11,11 +11,11 @@ import (
 	"time"
 )
 
-// TestRaceComments: N parallel comment POSTs, each from its own email and
+// testRaceComments: N parallel comment POSTs, each from its own email and
 // its own source address (flood limit on, moderation "all"), then every
 // comment approved, 16 at a time: exactly N stored, N approved, commentCount
 // exactly N. N is 200 by default, 1,000 with -long or E2E_LONG=1.
-func TestRaceComments(t *testing.T) {
+func testRaceComments(t *testing.T) {
 	n := 200
 	if isLong() {
 		n = 1000
@@ -152,8 +152,8 @@ func TestRaceComments(t *testing.T) {
 	}
 }
 
-// TestRaceIfMatch: 100 PUTs with the same If-Match: exactly one 200, the rest 412.
-func TestRaceIfMatch(t *testing.T) {
+// testRaceIfMatch: 100 PUTs with the same If-Match: exactly one 200, the rest 412.
+func testRaceIfMatch(t *testing.T) {
 	s := newStack(t, stackOptions{})
 	art := s.createArticle("race-ifmatch", "Race if-match")
 	tag := s.etag(art.ID)
@@ -184,8 +184,8 @@ func TestRaceIfMatch(t *testing.T) {
 	}
 }
 
-// TestRaceSlug: creates racing for one slug: exactly one 201, the rest 409.
-func TestRaceSlug(t *testing.T) {
+// testRaceSlug: creates racing for one slug: exactly one 201, the rest 409.
+func testRaceSlug(t *testing.T) {
 	s := newStack(t, stackOptions{})
 	for round := 0; round < 5; round++ {
 		slug := fmt.Sprintf("race-slug-%d", round)

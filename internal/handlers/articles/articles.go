@@ -1,5 +1,6 @@
 // Package articles serves the public article routes of the Articles
-// function: GET /articles and GET /articles/{slug}.
+// function: GET /articles and GET /articles/{slug}. It is a door: the rules
+// of what readers see are internal/articles (imported as rules).
 package articles
 
 import (
@@ -8,7 +9,7 @@ import (
 	"time"
 
 	"broadsheet/internal/apigw"
-	"broadsheet/internal/broadsheet"
+	rules "broadsheet/internal/articles"
 	"broadsheet/internal/cursor"
 	"broadsheet/internal/dynamo"
 )
@@ -18,11 +19,8 @@ import (
 // per minute, not one per reader.
 const CacheControl = "public, max-age=60, stale-while-revalidate=300"
 
-// Store is what the handler needs of storage.
-type Store interface {
-	ArticleBySlug(ctx context.Context, slug string) (*broadsheet.Article, error)
-	PublishedArticles(ctx context.Context, f broadsheet.ArticleFilter, now time.Time, limit int, after map[string]string) (broadsheet.Page[*broadsheet.Article], error)
-}
+// Store is what the handler needs of storage: what the public reads use.
+type Store = rules.ReadStore
 
 // Handler serves the routes.
 type Handler struct {
@@ -54,28 +52,27 @@ func (h *Handler) Router() apigw.Router {
 	}
 }
 
+// reader is the use case over the handler's store and clock.
+func (h *Handler) reader() *rules.Reader { return &rules.Reader{Store: h.Store, Now: h.Now} }
+
 func (h *Handler) list(ctx context.Context, req apigw.Request) (apigw.Response, error) {
 	limit, err := apigw.Limit(req, 20, 50)
 	if err != nil {
 		return apigw.Response{}, err
 	}
-	f := broadsheet.ArticleFilter{Tag: apigw.Query(req, "tag"), Author: broadsheet.CleanText(apigw.Query(req, "author"))}
-	if f.Tag != "" && !broadsheet.ValidSlug(f.Tag) {
-		// Tags are stored slugified; anything else cannot match.
-		f.Tag = broadsheet.Slugify(f.Tag)
-		if f.Tag == "" {
-			return apigw.Cacheable(req, apigw.List[apigw.ArticleSummary]{Items: []apigw.ArticleSummary{}}, CacheControl), nil
-		}
+	f, matchesNothing, err := rules.PublicFilter(apigw.Query(req, "tag"), apigw.Query(req, "author"))
+	if err != nil {
+		return apigw.Response{}, err
 	}
-	if len(f.Author) > 200 {
-		return apigw.Response{}, &broadsheet.Error{Code: broadsheet.CodeValidation, Message: "author is too long", Fields: map[string]string{"author": "is too long"}}
+	if matchesNothing {
+		return apigw.Cacheable(req, apigw.List[apigw.ArticleSummary]{Items: []apigw.ArticleSummary{}}, CacheControl), nil
 	}
 	scope := "articles?" + url.Values{"tag": {f.Tag}, "author": {f.Author}}.Encode()
 	after, err := apigw.OpenCursor(h.Cursors, req, scope)
 	if err != nil {
 		return apigw.Response{}, err
 	}
-	page, err := h.Store.PublishedArticles(ctx, f, h.Now(), limit, after)
+	page, err := h.reader().Published(ctx, f, limit, after)
 	if err != nil {
 		return apigw.Response{}, err
 	}
@@ -90,16 +87,9 @@ func (h *Handler) list(ctx context.Context, req apigw.Request) (apigw.Response, 
 }
 
 func (h *Handler) get(ctx context.Context, req apigw.Request) (apigw.Response, error) {
-	slug := req.PathParameters["slug"]
-	if !broadsheet.ValidSlug(slug) {
-		return apigw.Response{}, broadsheet.Errorf(broadsheet.CodeNotFound, "no such article")
-	}
-	a, err := h.Store.ArticleBySlug(ctx, slug)
+	a, err := h.reader().Article(ctx, req.PathParameters["slug"])
 	if err != nil {
 		return apigw.Response{}, err
-	}
-	if !a.VisibleAt(h.Now()) {
-		return apigw.Response{}, broadsheet.Errorf(broadsheet.CodeNotFound, "no such article")
 	}
 	return apigw.Cacheable(req, apigw.ArticleOf(a), CacheControl), nil
 }

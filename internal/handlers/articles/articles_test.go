@@ -11,6 +11,7 @@ import (
 	"broadsheet/internal/broadsheet"
 	"broadsheet/internal/cursor"
 	"broadsheet/internal/handlers/articles"
+	"broadsheet/internal/memstore"
 	"broadsheet/internal/testkit/dynamotest"
 	"broadsheet/internal/testkit/lambdatest"
 )
@@ -20,8 +21,10 @@ func TestMain(m *testing.M) { os.Exit(dynamotest.RunTests(m)) }
 // now is the handler's clock: one article is scheduled an hour after it.
 var now = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 
+// newHandler is the handler over a memory store holding four articles: two
+// visible, a draft and one scheduled an hour after now.
 func newHandler(t *testing.T) any {
-	st := dynamotest.NewStore(t)
+	st := memstore.New()
 	for i, a := range []struct {
 		slug, author string
 		status       broadsheet.Status
@@ -141,5 +144,22 @@ func TestGetHidesDraftsScheduledAndUnknown(t *testing.T) {
 		if want == 404 && lambdatest.ErrorCode(resp) != "not_found" {
 			t.Errorf("GET %s: %s", slug, resp.Body)
 		}
+	}
+}
+
+// TestDynamoDB proves New wires the handler to DynamoDB: on a fresh table the
+// feed is empty and an unknown slug is 404.
+func TestDynamoDB(t *testing.T) {
+	h, err := articles.New(t.Context(), dynamotest.Env(t, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, slugs, next := list(t, h, nil)
+	if resp.StatusCode != 200 || len(slugs) != 0 || next != nil {
+		t.Errorf("empty feed: %d %s", resp.StatusCode, resp.Body)
+	}
+	get := lambdatest.Event(t, "articles-get.json")
+	if resp := lambdatest.Invoke(t, h, get); resp.StatusCode != 404 || lambdatest.ErrorCode(resp) != "not_found" {
+		t.Errorf("unknown slug: %d %s", resp.StatusCode, resp.Body)
 	}
 }

@@ -1,6 +1,8 @@
 // Package comments serves the public comment routes of the Comments
 // function: GET and POST /articles/{slug}/comments.
 //
+// The rules are internal/comments; this package is the door: it decodes the
+// event, calls the use case, encodes the answer and emits the metrics.
 // A submission costs two round trips to DynamoDB: round 1 reads, in
 // parallel, the article (by slug), the commenter's approved record, the
 // parent comment (for a reply) and the stored answer (with an
@@ -10,16 +12,14 @@ package comments
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"broadsheet/internal/apigw"
 	"broadsheet/internal/broadsheet"
+	"broadsheet/internal/comments"
 	"broadsheet/internal/cursor"
 	"broadsheet/internal/dynamo"
 	"broadsheet/internal/telemetry"
@@ -34,14 +34,7 @@ const CacheControl = "public, max-age=10, stale-while-revalidate=60"
 const DefaultFlood = 15 * time.Second
 
 // Store is what the handler needs of storage.
-type Store interface {
-	ArticleBySlug(ctx context.Context, slug string) (*broadsheet.Article, error)
-	CommentByID(ctx context.Context, id string) (*broadsheet.Comment, error)
-	CommenterApproved(ctx context.Context, emailHash string) (bool, error)
-	IdempotentAnswer(ctx context.Context, key string, now time.Time) (*broadsheet.StoredAnswer, error)
-	ApprovedComments(ctx context.Context, articleID string, limit int, after map[string]string) (broadsheet.Page[*broadsheet.Comment], error)
-	SubmitComment(ctx context.Context, s *broadsheet.Submission) error
-}
+type Store = comments.SubmitStore
 
 // Handler serves the routes.
 type Handler struct {
@@ -156,18 +149,9 @@ func ViewOf(c *broadsheet.Comment) View {
 	}
 }
 
-func notFound() error { return broadsheet.Errorf(broadsheet.CodeNotFound, "no such article") }
-
-// visibleArticle resolves a slug to an article readers may see.
-func (h *Handler) visibleArticle(ctx context.Context, slug string) (*broadsheet.Article, error) {
-	a, err := h.Store.ArticleBySlug(ctx, slug)
-	if err != nil {
-		return nil, err
-	}
-	if !a.VisibleAt(h.Now()) {
-		return nil, notFound()
-	}
-	return a, nil
+// public is the use case over the handler's store, policy and clock.
+func (h *Handler) public() *comments.Public {
+	return &comments.Public{Store: h.Store, Identity: h.Identity, Moderation: h.Moderation, Flood: h.Flood, Now: h.Now, NewID: h.NewID}
 }
 
 // list answers approved comments oldest first: two round trips (the article
@@ -175,13 +159,14 @@ func (h *Handler) visibleArticle(ctx context.Context, slug string) (*broadsheet.
 func (h *Handler) list(ctx context.Context, req apigw.Request) (apigw.Response, error) {
 	slug := req.PathParameters["slug"]
 	if !broadsheet.ValidSlug(slug) {
-		return apigw.Response{}, notFound()
+		return apigw.Response{}, broadsheet.Errorf(broadsheet.CodeNotFound, "no such article")
 	}
 	limit, err := apigw.Limit(req, 20, 50)
 	if err != nil {
 		return apigw.Response{}, err
 	}
-	a, err := h.visibleArticle(ctx, slug)
+	uc := h.public()
+	a, err := uc.VisibleArticle(ctx, slug)
 	if err != nil {
 		return apigw.Response{}, err
 	}
@@ -190,7 +175,7 @@ func (h *Handler) list(ctx context.Context, req apigw.Request) (apigw.Response, 
 	if err != nil {
 		return apigw.Response{}, err
 	}
-	page, err := h.Store.ApprovedComments(ctx, a.ID, limit, after)
+	page, err := uc.Approved(ctx, a, limit, after)
 	if err != nil {
 		return apigw.Response{}, err
 	}
@@ -204,141 +189,39 @@ func (h *Handler) list(ctx context.Context, req apigw.Request) (apigw.Response, 
 	return apigw.Cacheable(req, out, CacheControl), nil
 }
 
-// round1 is what a submission reads before it writes, all in parallel.
-type round1 struct {
-	article      *broadsheet.Article
-	articleErr   error
-	returning    bool
-	returningErr error
-	parent       *broadsheet.Comment
-	parentErr    error
-	answer       *broadsheet.StoredAnswer
-	answerErr    error
+// render is the 201 body a submission stores and answers: the public view,
+// never the email.
+func render(c *broadsheet.Comment, answered broadsheet.CommentStatus) (string, error) {
+	body, err := apigw.Marshal(Created{View: ViewOf(c), Status: answered})
+	return string(body), err
 }
 
-func (h *Handler) read(ctx context.Context, slug, emailHash, parentID, idemKey string, now time.Time) *round1 {
-	var r round1
-	var wg sync.WaitGroup
-	wg.Go(func() { r.article, r.articleErr = h.Store.ArticleBySlug(ctx, slug) })
-	wg.Go(func() { r.returning, r.returningErr = h.Store.CommenterApproved(ctx, emailHash) })
-	if parentID != "" {
-		wg.Go(func() { r.parent, r.parentErr = h.Store.CommentByID(ctx, parentID) })
-	}
-	if idemKey != "" {
-		wg.Go(func() { r.answer, r.answerErr = h.Store.IdempotentAnswer(ctx, idemKey, now) })
-	}
-	wg.Wait()
-	return &r
-}
-
-func parentInvalid() error {
-	return &broadsheet.Error{
-		Code: broadsheet.CodeValidation, Message: "parentId does not name an approved comment on this article",
-		Fields: map[string]string{"parentId": "does not name an approved comment on this article"},
-	}
-}
-
+// post decodes a submission, runs the rules (internal/comments) and answers
+// 201, or replays the first answer to a retried Idempotency-Key.
 func (h *Handler) post(ctx context.Context, req apigw.Request) (apigw.Response, error) {
 	slug := req.PathParameters["slug"]
 	if !broadsheet.ValidSlug(slug) {
-		return apigw.Response{}, notFound()
+		return apigw.Response{}, broadsheet.Errorf(broadsheet.CodeNotFound, "no such article")
 	}
-	var in broadsheet.CommentInput
-	if err := apigw.DecodeJSON(req, broadsheet.MaxCommentRequest, &in); err != nil {
+	s := comments.Submission{Slug: slug, IdempotencyKey: apigw.Header(req, "idempotency-key"), ClientIP: req.RequestContext.HTTP.SourceIP}
+	if err := apigw.DecodeJSON(req, broadsheet.MaxCommentRequest, &s.Input); err != nil {
 		return apigw.Response{}, err
 	}
-	idemHeader := apigw.Header(req, "idempotency-key")
-	if idemHeader != "" && !broadsheet.ValidIdempotencyKey(idemHeader) {
-		return apigw.Response{}, broadsheet.Errorf(broadsheet.CodeBadRequest, "the Idempotency-Key header must be 1 to 200 printable ASCII characters")
-	}
-	in.Normalize()
-	if err := in.Validate(); err != nil {
-		return apigw.Response{}, err
-	}
-	now := h.Now().UTC()
-	emailHash := h.Identity.Email(in.Email)
-	idemKey := ""
-	if idemHeader != "" {
-		idemKey = h.Identity.IdempotencyKey(slug, idemHeader)
-	}
-
-	r := h.read(ctx, slug, emailHash, in.ParentID, idemKey, now)
-	if r.answerErr != nil {
-		return apigw.Response{}, r.answerErr
-	}
-	if r.answer != nil {
-		return replay(r.answer), nil
-	}
-	if r.articleErr != nil {
-		return apigw.Response{}, r.articleErr
-	}
-	a := r.article
-	if !a.VisibleAt(now) {
-		return apigw.Response{}, notFound()
-	}
-	if !a.CommentsOpen {
-		return apigw.Response{}, broadsheet.Errorf(broadsheet.CodeCommentsClosed, "comments are closed on this article")
-	}
-	if r.returningErr != nil {
-		return apigw.Response{}, r.returningErr
-	}
-	if in.ParentID != "" {
-		switch {
-		case broadsheet.ErrorCode(r.parentErr) == broadsheet.CodeNotFound:
-			return apigw.Response{}, parentInvalid()
-		case r.parentErr != nil:
-			return apigw.Response{}, r.parentErr
-		case r.parent.ArticleID != a.ID || r.parent.Status != broadsheet.CommentApproved:
-			return apigw.Response{}, parentInvalid()
-		}
-	}
-
-	stored, answered := h.Moderation.Decide(broadsheet.ModerationFacts{
-		Honeypot: in.Honeypot(), Links: broadsheet.CountLinks(in.Body), Returning: r.returning,
-	})
-	c := &broadsheet.Comment{
-		ID: h.NewID(), ArticleID: a.ID, ArticleSlug: a.Slug, ParentID: in.ParentID,
-		Name: in.Name, Email: in.Email, EmailHash: emailHash, Website: in.Website, Body: in.Body,
-		Status: stored, CreatedAt: now,
-	}
-	body, err := apigw.Marshal(Created{View: ViewOf(c), Status: answered})
+	res, err := h.public().Submit(ctx, s, render)
 	if err != nil {
 		return apigw.Response{}, err
 	}
-	sub := &broadsheet.Submission{
-		Comment: c, Now: now, FloodWindow: h.Flood,
-		FloodKeys:      []string{"email#" + emailHash},
-		IdempotencyKey: idemKey,
-		Answer:         broadsheet.StoredAnswer{Status: http.StatusCreated, Body: string(body), CommentID: c.ID},
-		NewCommenter:   stored == broadsheet.CommentApproved && !r.returning,
-	}
-	if ip := req.RequestContext.HTTP.SourceIP; ip != "" {
-		sub.FloodKeys = append([]string{"ip#" + h.Identity.ClientAddress(ip)}, sub.FloodKeys...)
-	}
-	err = h.Store.SubmitComment(ctx, sub)
-	if errors.Is(err, broadsheet.ErrIdempotencyRace) {
-		// A concurrent request with the same key won: answer what it answered.
-		ans, err := h.Store.IdempotentAnswer(ctx, idemKey, now)
-		if err != nil {
-			return apigw.Response{}, err
-		}
-		if ans == nil {
-			return apigw.Response{}, &broadsheet.Error{Code: broadsheet.CodeUnavailable, Message: "the service is briefly unavailable; please retry", RetryAfter: time.Second}
-		}
-		return replay(ans), nil
-	}
-	if err != nil {
-		return apigw.Response{}, err
-	}
-	switch stored {
-	case broadsheet.CommentApproved:
+	switch res.Outcome {
+	case comments.Replayed:
+		return replay(&res.Answer), nil
+	case comments.Accepted:
 		emitCount(ctx, "CommentsAccepted")
-	case broadsheet.CommentSpam:
+	case comments.Spam:
 		emitCount(ctx, "CommentsSpam")
 	default:
 		emitCount(ctx, "CommentsPending")
 	}
-	return answer(http.StatusCreated, string(body)), nil
+	return answer(res.Answer.Status, res.Answer.Body), nil
 }
 
 func answer(status int, body string) apigw.Response {

@@ -23,6 +23,7 @@ import (
 	"broadsheet/internal/handlers/comments"
 	"broadsheet/internal/handlers/editor"
 	"broadsheet/internal/local/ddblocal"
+	"broadsheet/internal/memstore"
 	"broadsheet/internal/testkit/contract"
 	"broadsheet/internal/testkit/dynamotest"
 	"broadsheet/internal/testkit/eventtest"
@@ -43,11 +44,12 @@ func (c *clock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// fixture is one fresh table with the Comments and Editor handlers wired to it
-// exactly as their New functions wire them, except for the injected clock.
+// fixture is a fresh memory store with the Comments and Editor handlers
+// wired to it as their New functions wire them, except for the store and the
+// injected clock. TestDynamoDB proves New itself against DynamoDB Local.
 type fixture struct {
 	t     *testing.T
-	store *dynamo.Store
+	store testStore
 	h     *comments.Handler
 	ed    *editor.Handler
 	clock *clock
@@ -55,14 +57,25 @@ type fixture struct {
 	adm   apigw.Router
 }
 
+// testStore is what the fixture's handlers and assertions use of a store.
+type testStore interface {
+	editor.ArticleStore
+	broadsheet.CommentStore
+}
+
+// testEnv is the function's environment without a table.
+func testEnv(moderation string) func(string) string {
+	env := map[string]string{"SIGNING_SECRET": dynamotest.Secret, "COMMENT_MODERATION": moderation, "COMMENT_FLOOD_SECONDS": "15"}
+	return func(k string) string { return env[k] }
+}
+
 func newFixture(t *testing.T, moderation string) *fixture {
 	t.Helper()
-	getenv := dynamotest.Env(t, map[string]string{"COMMENT_MODERATION": moderation, "COMMENT_FLOOD_SECONDS": "15"})
-	h, err := comments.Configure(getenv)
+	h, err := comments.Configure(testEnv(moderation))
 	if err != nil {
 		t.Fatal(err)
 	}
-	store := &dynamo.Store{DB: localClient(getenv("DYNAMODB_ENDPOINT")), Table: getenv("TABLE_NAME")}
+	store := memstore.New()
 	clk := &clock{t: time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC)}
 	h.Store, h.Now = store, clk.Now
 	ed := &editor.Handler{
@@ -70,6 +83,47 @@ func newFixture(t *testing.T, moderation string) *fixture {
 		Cursors: h.Cursors, Now: clk.Now, NewID: broadsheet.NewID,
 	}
 	return &fixture{t: t, store: store, h: h, ed: ed, clock: clk, pub: h.Router(), adm: ed.Router()}
+}
+
+// TestDynamoDB: the handler New wires from the function's environment
+// accepts, lists and replays comments on DynamoDB Local.
+func TestDynamoDB(t *testing.T) {
+	getenv := dynamotest.Env(t, map[string]string{"COMMENT_MODERATION": "none", "COMMENT_FLOOD_SECONDS": "15"})
+	handle, err := comments.New(context.Background(), getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := &dynamo.Store{DB: localClient(getenv("DYNAMODB_ENDPOINT")), Table: getenv("TABLE_NAME")}
+	now := time.Now().UTC()
+	a := &broadsheet.Article{
+		ID: broadsheet.NewID(), Slug: "wired", Title: "Wired", Body: "Body", BodyHTML: "<p>Body</p>",
+		Author: broadsheet.Author{Name: "Staff"}, Status: broadsheet.StatusPublished,
+		PublishedAt: now.Add(-time.Hour), CreatedAt: now.Add(-time.Hour), UpdatedAt: now.Add(-time.Hour),
+		Version: 1, CommentsOpen: true,
+	}
+	if err := store.CreateArticle(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	post := eventtest.Spec{
+		Route: "POST /articles/{slug}/comments", Params: map[string]string{"slug": "wired"},
+		Headers: map[string]string{"Content-Type": "application/json", "Idempotency-Key": "wired-1"},
+		Body:    `{"name":"Ada","email":"ada@example.com","body":"wired up"}`,
+	}.Event(t)
+	first, err := handle(context.Background(), post)
+	if err != nil || first.StatusCode != http.StatusCreated {
+		t.Fatalf("submit: %d %v %s", first.StatusCode, err, first.Body)
+	}
+	again, err := handle(context.Background(), post)
+	if err != nil || again.Body != first.Body || again.Headers["Idempotent-Replayed"] != "true" {
+		t.Fatalf("retry: %v %+v", err, again)
+	}
+	list, err := handle(context.Background(), eventtest.Spec{Route: "GET /articles/{slug}/comments", Params: map[string]string{"slug": "wired"}}.Event(t))
+	if err != nil || list.StatusCode != http.StatusOK || !strings.Contains(list.Body, "wired up") || strings.Contains(list.Body, "ada@example.com") {
+		t.Fatalf("list: %d %v %s", list.StatusCode, err, list.Body)
+	}
+	if got, err := store.ArticleByID(context.Background(), a.ID); err != nil || got.CommentCount != 1 {
+		t.Fatalf("count: %+v %v", got, err)
+	}
 }
 
 // article stores a published article open for comments; edit may change it.

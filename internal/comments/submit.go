@@ -1,0 +1,239 @@
+// Package comments holds the comment use cases as plain Go over narrow store
+// interfaces: a reader's submission and the approved list (the public
+// routes), and an editor's moderation (queue, import, status, delete). The
+// Lambda doors in internal/handlers decode events, call these and encode
+// the answers; every rule lives here or in internal/broadsheet.
+package comments
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"time"
+
+	"broadsheet/internal/broadsheet"
+)
+
+// Articles is what the comment rules read of articles.
+type Articles interface {
+	ArticleBySlug(ctx context.Context, slug string) (*broadsheet.Article, error)
+}
+
+// SubmitStore is what a submission needs of storage.
+type SubmitStore interface {
+	Articles
+	CommentByID(ctx context.Context, id string) (*broadsheet.Comment, error)
+	CommenterApproved(ctx context.Context, emailHash string) (bool, error)
+	IdempotentAnswer(ctx context.Context, key string, now time.Time) (*broadsheet.StoredAnswer, error)
+	ApprovedComments(ctx context.Context, articleID string, limit int, after map[string]string) (broadsheet.Page[*broadsheet.Comment], error)
+	SubmitComment(ctx context.Context, s *broadsheet.Submission) error
+}
+
+// Public is the readers' side: submissions and the approved list.
+type Public struct {
+	Store      SubmitStore
+	Identity   *broadsheet.Identity
+	Moderation broadsheet.Moderation
+	Flood      time.Duration // 0 disables the flood limit
+	Now        func() time.Time
+	NewID      func() string
+}
+
+// Submission is one reader's request as the door decoded it.
+type Submission struct {
+	Slug           string
+	Input          broadsheet.CommentInput
+	IdempotencyKey string // the header as sent; "" when absent
+	ClientIP       string // "" when unknown: no address flood key
+}
+
+// Outcome says how a submission ended, for metrics. Refusals are errors.
+type Outcome string
+
+const (
+	Accepted Outcome = "accepted" // stored approved
+	Pending  Outcome = "pending"  // stored waiting for an editor
+	Spam     Outcome = "spam"     // stored as spam, answered as pending
+	Replayed Outcome = "replayed" // a retry answered with the first answer
+)
+
+// Render turns the stored comment and the status the submitter is told into
+// the answer body. The door owns the wire format; the store keeps the body so
+// that a retry is answered byte for byte.
+type Render func(c *broadsheet.Comment, answered broadsheet.CommentStatus) (string, error)
+
+// Submitted is a submission's answer.
+type Submitted struct {
+	Answer  broadsheet.StoredAnswer
+	Outcome Outcome
+}
+
+func articleNotFound() error { return broadsheet.Errorf(broadsheet.CodeNotFound, "no such article") }
+
+func parentInvalid() error {
+	return &broadsheet.Error{
+		Code: broadsheet.CodeValidation, Message: "parentId does not name an approved comment on this article",
+		Fields: map[string]string{"parentId": "does not name an approved comment on this article"},
+	}
+}
+
+// Submit applies the submission rules: a valid idempotency key and input; a
+// stored answer is replayed; the article is visible with comments open; a
+// reply's parent is an approved comment of the same article; the moderation
+// policy decides the status; then one atomic store write with the dedupe,
+// flood (client address and email) and idempotency claims.
+func (p *Public) Submit(ctx context.Context, s Submission, render Render) (*Submitted, error) {
+	if !broadsheet.ValidSlug(s.Slug) {
+		return nil, articleNotFound()
+	}
+	if s.IdempotencyKey != "" && !broadsheet.ValidIdempotencyKey(s.IdempotencyKey) {
+		return nil, broadsheet.Errorf(broadsheet.CodeBadRequest, "the Idempotency-Key header must be 1 to 200 printable ASCII characters")
+	}
+	in := s.Input
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	now := p.Now().UTC()
+	emailHash := p.Identity.Email(in.Email)
+	idemKey := ""
+	if s.IdempotencyKey != "" {
+		idemKey = p.Identity.IdempotencyKey(s.Slug, s.IdempotencyKey)
+	}
+
+	r := p.read(ctx, s.Slug, emailHash, in.ParentID, idemKey, now)
+	if r.answerErr != nil {
+		return nil, r.answerErr
+	}
+	if r.answer != nil {
+		return &Submitted{Answer: *r.answer, Outcome: Replayed}, nil
+	}
+	if r.articleErr != nil {
+		return nil, r.articleErr
+	}
+	a := r.article
+	if !a.VisibleAt(now) {
+		return nil, articleNotFound()
+	}
+	if !a.CommentsOpen {
+		return nil, broadsheet.Errorf(broadsheet.CodeCommentsClosed, "comments are closed on this article")
+	}
+	if r.returningErr != nil {
+		return nil, r.returningErr
+	}
+	if in.ParentID != "" {
+		switch {
+		case broadsheet.ErrorCode(r.parentErr) == broadsheet.CodeNotFound:
+			return nil, parentInvalid()
+		case r.parentErr != nil:
+			return nil, r.parentErr
+		case r.parent.ArticleID != a.ID || r.parent.Status != broadsheet.CommentApproved:
+			return nil, parentInvalid()
+		}
+	}
+
+	stored, answered := p.Moderation.Decide(broadsheet.ModerationFacts{
+		Honeypot: in.Honeypot(), Links: broadsheet.CountLinks(in.Body), Returning: r.returning,
+	})
+	c := &broadsheet.Comment{
+		ID: p.NewID(), ArticleID: a.ID, ArticleSlug: a.Slug, ParentID: in.ParentID,
+		Name: in.Name, Email: in.Email, EmailHash: emailHash, Website: in.Website, Body: in.Body,
+		Status: stored, CreatedAt: now,
+	}
+	body, err := render(c, answered)
+	if err != nil {
+		return nil, err
+	}
+	sub := &broadsheet.Submission{
+		Comment: c, Now: now, FloodWindow: p.Flood,
+		FloodKeys:      FloodKeys(p.Identity, s.ClientIP, emailHash),
+		IdempotencyKey: idemKey,
+		Answer:         broadsheet.StoredAnswer{Status: http.StatusCreated, Body: body, CommentID: c.ID},
+		NewCommenter:   stored == broadsheet.CommentApproved && !r.returning,
+	}
+	err = p.Store.SubmitComment(ctx, sub)
+	if errors.Is(err, broadsheet.ErrIdempotencyRace) {
+		// A concurrent request with the same key won: answer what it answered.
+		ans, err := p.Store.IdempotentAnswer(ctx, idemKey, now)
+		if err != nil {
+			return nil, err
+		}
+		if ans == nil {
+			return nil, &broadsheet.Error{Code: broadsheet.CodeUnavailable, Message: "the service is briefly unavailable; please retry", RetryAfter: time.Second}
+		}
+		return &Submitted{Answer: *ans, Outcome: Replayed}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Submitted{Answer: sub.Answer, Outcome: outcomeOf(stored)}, nil
+}
+
+func outcomeOf(stored broadsheet.CommentStatus) Outcome {
+	switch stored {
+	case broadsheet.CommentApproved:
+		return Accepted
+	case broadsheet.CommentSpam:
+		return Spam
+	}
+	return Pending
+}
+
+// FloodKeys are the identities a submission's flood window closes: the
+// client address (when known) and the email, both pseudonymous.
+func FloodKeys(id *broadsheet.Identity, clientIP, emailHash string) []string {
+	keys := []string{"email#" + emailHash}
+	if clientIP != "" {
+		keys = append([]string{"ip#" + id.ClientAddress(clientIP)}, keys...)
+	}
+	return keys
+}
+
+// reads is what a submission reads before it writes, all in parallel: one
+// round trip.
+type reads struct {
+	article      *broadsheet.Article
+	articleErr   error
+	returning    bool
+	returningErr error
+	parent       *broadsheet.Comment
+	parentErr    error
+	answer       *broadsheet.StoredAnswer
+	answerErr    error
+}
+
+func (p *Public) read(ctx context.Context, slug, emailHash, parentID, idemKey string, now time.Time) *reads {
+	var r reads
+	var wg sync.WaitGroup
+	wg.Go(func() { r.article, r.articleErr = p.Store.ArticleBySlug(ctx, slug) })
+	wg.Go(func() { r.returning, r.returningErr = p.Store.CommenterApproved(ctx, emailHash) })
+	if parentID != "" {
+		wg.Go(func() { r.parent, r.parentErr = p.Store.CommentByID(ctx, parentID) })
+	}
+	if idemKey != "" {
+		wg.Go(func() { r.answer, r.answerErr = p.Store.IdempotentAnswer(ctx, idemKey, now) })
+	}
+	wg.Wait()
+	return &r
+}
+
+// VisibleArticle resolves a slug to an article readers may see.
+func (p *Public) VisibleArticle(ctx context.Context, slug string) (*broadsheet.Article, error) {
+	if !broadsheet.ValidSlug(slug) {
+		return nil, articleNotFound()
+	}
+	a, err := p.Store.ArticleBySlug(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if !a.VisibleAt(p.Now()) {
+		return nil, articleNotFound()
+	}
+	return a, nil
+}
+
+// Approved lists an article's approved comments oldest first.
+func (p *Public) Approved(ctx context.Context, a *broadsheet.Article, limit int, after map[string]string) (broadsheet.Page[*broadsheet.Comment], error) {
+	return p.Store.ApprovedComments(ctx, a.ID, limit, after)
+}
