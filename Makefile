@@ -42,7 +42,15 @@ test: lint
 test-short:
 	$(GO) test -short ./...
 
-lint:
+# Redocly CLI lints openapi.yaml with its recommended rules; installed by the
+# project under .local/tools, as DynamoDB Local is.
+REDOCLY_VERSION := 2.77.0
+REDOCLY := .local/tools/redocly/node_modules/.bin/redocly
+
+$(REDOCLY):
+	npm install --prefix .local/tools/redocly --no-audit --no-fund --loglevel=error @redocly/cli@$(REDOCLY_VERSION)
+
+lint: $(REDOCLY)
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.local/*')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
@@ -50,6 +58,7 @@ lint:
 	$(GO) run $(STATICCHECK) ./...
 	@if command -v cfn-lint >/dev/null; then cfn-lint template.yaml && echo "cfn-lint: template.yaml clean"; \
 	  else echo "cfn-lint not installed: skipped (pip install cfn-lint)"; fi
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true $(REDOCLY) lint --format=stylish openapi.yaml
 
 build: $(addprefix build/,$(addsuffix /bootstrap,$(FUNCTIONS)))
 

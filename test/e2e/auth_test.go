@@ -2,9 +2,6 @@ package e2e
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -79,7 +76,7 @@ func testAuthorisationMatrix(t *testing.T) {
 		{"aud wrong, client_id right (aud wins)", []string{"Bearer " + sign(claims(func(c jwt.MapClaims) { c["aud"] = "other-app" }))}, 401},
 		{"no kid", []string{"Bearer " + signAs(s.st.Signer().WithKeyID(""), claims(nil))}, 401},
 		{"kid not in the JWKS", []string{"Bearer " + signAs(s.st.Signer().WithKeyID("garbage"), claims(nil))}, 401},
-		{"ES256 under our kid", []string{"Bearer " + signES256(t, s.st.Signer().KeyID(), claims(nil))}, 401},
+		{"ES256 under our kid", []string{"Bearer " + localauth.SignES256(s.st.Signer().KeyID(), claims(nil))}, 401},
 		{"issued in the future", []string{"Bearer " + sign(claims(func(c jwt.MapClaims) { c["iat"] = now.Add(time.Hour).Unix() }))}, 401},
 		{"valid without scope", []string{"Bearer " + noScope}, 403},
 		{"valid with another group", []string{"Bearer " + groupOther}, 403},
@@ -151,22 +148,6 @@ func testAuthorisationMatrix(t *testing.T) {
 func signAs(s *localauth.Signer, c jwt.MapClaims) string {
 	tok, _ := s.Sign(c)
 	return tok
-}
-
-// signES256 signs with a P-256 key: API Gateway accepts only RSA algorithms.
-func signES256(t *testing.T, kid string, c jwt.MapClaims) string {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok := jwt.NewWithClaims(jwt.SigningMethodES256, c)
-	tok.Header["kid"] = kid
-	str, err := tok.SignedString(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return str
 }
 
 // TestEditorWithoutAuthorizerContext: a misconfigured authorizer (none on the

@@ -43,12 +43,15 @@ type Handler struct {
 	Identity   *broadsheet.Identity
 	Moderation broadsheet.Moderation
 	Flood      time.Duration // 0 disables the flood limit
-	Now        func() time.Time
-	NewID      func() string
+	// OriginSecret is the edge's X-Origin-Verify value (EDGE_ORIGIN_SECRET):
+	// requests carrying it are read for CloudFront's viewer address.
+	OriginSecret string
+	Now          func() time.Time
+	NewID        func() string
 }
 
 // New wires the handler from the function's environment: TABLE_NAME,
-// SIGNING_SECRET, COMMENT_MODERATION and COMMENT_FLOOD_SECONDS.
+// SIGNING_SECRET, COMMENT_MODERATION, COMMENT_FLOOD_SECONDS and EDGE_ORIGIN_SECRET.
 func New(ctx context.Context, getenv func(string) string) (func(context.Context, apigw.Request) (apigw.Response, error), error) {
 	store, err := dynamo.FromEnv(ctx, getenv)
 	if err != nil {
@@ -84,7 +87,8 @@ func Configure(getenv func(string) string) (*Handler, error) {
 		}
 		flood = time.Duration(secs) * time.Second
 	}
-	return &Handler{Cursors: cur, Identity: id, Moderation: mod, Flood: flood, Now: time.Now, NewID: broadsheet.NewID}, nil
+	return &Handler{Cursors: cur, Identity: id, Moderation: mod, Flood: flood, OriginSecret: getenv("EDGE_ORIGIN_SECRET"),
+		Now: time.Now, NewID: broadsheet.NewID}, nil
 }
 
 // Router maps the template's route keys to their code.
@@ -203,7 +207,7 @@ func (h *Handler) post(ctx context.Context, req apigw.Request) (apigw.Response, 
 	if !broadsheet.ValidSlug(slug) {
 		return apigw.Response{}, broadsheet.Errorf(broadsheet.CodeNotFound, "no such article")
 	}
-	s := comments.Submission{Slug: slug, IdempotencyKey: apigw.Header(req, "idempotency-key"), ClientIP: req.RequestContext.HTTP.SourceIP}
+	s := comments.Submission{Slug: slug, IdempotencyKey: apigw.Header(req, "idempotency-key"), ClientIP: apigw.ClientIP(req, h.OriginSecret)}
 	if err := apigw.DecodeJSON(req, broadsheet.MaxCommentRequest, &s.Input); err != nil {
 		return apigw.Response{}, err
 	}

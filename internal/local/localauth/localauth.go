@@ -10,6 +10,8 @@
 package localauth
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -157,6 +159,19 @@ func (s *Signer) SignWith(m jwt.SigningMethod, claims jwt.MapClaims) (string, er
 		tok.Header["kid"] = s.kid
 	}
 	return tok.SignedString(s.key)
+}
+
+// SignES256 returns a token signed with a fresh P-256 key under kid, which
+// API Gateway refuses (it accepts only RSA algorithms), for tests.
+func SignES256(kid string, claims jwt.MapClaims) string {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return ""
+	}
+	tok := jwt.NewWithClaims(jwt.SigningMethodES256, claims)
+	tok.Header["kid"] = kid
+	str, _ := tok.SignedString(key)
+	return str
 }
 
 // SignNone returns an unsigned token (alg "none") with these claims, which

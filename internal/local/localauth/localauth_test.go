@@ -1,9 +1,6 @@
 package localauth
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -111,7 +108,7 @@ func TestVerify(t *testing.T) {
 		{"kid of our key, signed by another", func() string { tok, _ := other.WithKeyID(s.KeyID()).Sign(base()); return tok }(), false},
 		{"RS384", func() string { tok, _ := s.SignWith(jwt.SigningMethodRS384, base()); return tok }(), true},
 		{"RS512", func() string { tok, _ := s.SignWith(jwt.SigningMethodRS512, base()); return tok }(), true},
-		{"ES256 with a known kid", signES256(t, s.KeyID(), base()), false},
+		{"ES256 with a known kid", SignES256(s.KeyID(), base()), false},
 		{"nbf and iat now", sign(func() jwt.MapClaims { c := base(); c["nbf"] = now.Unix(); c["iat"] = now.Unix(); return c }()), true},
 		{"alg none", SignNone(base()), false},
 		{"hs256", SignHS256([]byte("secret"), base()), false},
@@ -131,22 +128,6 @@ func TestVerify(t *testing.T) {
 			}
 		})
 	}
-}
-
-// signES256 signs with a P-256 key under kid: API Gateway accepts only RSA.
-func signES256(t *testing.T, kid string, c jwt.MapClaims) string {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok := jwt.NewWithClaims(jwt.SigningMethodES256, c)
-	tok.Header["kid"] = kid
-	str, err := tok.SignedString(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return str
 }
 
 // The local issuer publishes what a real IdP does, and a verifier that knows

@@ -93,7 +93,7 @@ func TestFunctionsMergeGlobals(t *testing.T) {
 		env     map[string]string
 	}{
 		"ArticlesFunction": {"functions/articles", 10, map[string]string{"TABLE_NAME": "local-table", "LOG_LEVEL": "INFO", "SIGNING_SECRET": secret}},
-		"CommentsFunction": {"functions/comments", 10, map[string]string{"TABLE_NAME": "local-table", "LOG_LEVEL": "INFO", "SIGNING_SECRET": secret, "COMMENT_MODERATION": "first-time", "COMMENT_FLOOD_SECONDS": "15"}},
+		"CommentsFunction": {"functions/comments", 10, map[string]string{"TABLE_NAME": "local-table", "LOG_LEVEL": "INFO", "SIGNING_SECRET": secret, "COMMENT_MODERATION": "first-time", "COMMENT_FLOOD_SECONDS": "15", "EDGE_ORIGIN_SECRET": ""}},
 		"SearchFunction":   {"functions/search", 10, map[string]string{"TABLE_NAME": "local-table", "LOG_LEVEL": "INFO", "SIGNING_SECRET": secret}},
 		"EditorFunction":   {"functions/editor", 10, map[string]string{"TABLE_NAME": "local-table", "LOG_LEVEL": "INFO", "SIGNING_SECRET": secret}},
 		"IndexerFunction":  {"functions/indexer", 60, map[string]string{"TABLE_NAME": "local-table", "LOG_LEVEL": "INFO", "INDEXER_PARALLEL": "4"}},
