@@ -625,13 +625,13 @@ func traceID(now time.Time) string {
 }
 
 // localPageHeaders adapts the edge's headers to a loopback origin: the CSP's
-// connect-src also allows other loopback origins, which the page's ?api=
+// connect-src also allows other loopback origins (127.0.0.1 and localhost: CSP has no IPv6 host wildcard), which the page's ?api=
 // override may name (a developer testing two local stacks); nothing else
 // changes.
 func localPageHeaders(h http.Header) http.Header {
 	if csp := h.Get("Content-Security-Policy"); csp != "" {
 		h.Set("Content-Security-Policy", strings.Replace(csp, "connect-src 'self'",
-			"connect-src 'self' http://127.0.0.1:* http://localhost:* http://[::1]:*", 1))
+			"connect-src 'self' http://127.0.0.1:* http://localhost:*", 1))
 	}
 	return h
 }
