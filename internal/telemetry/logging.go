@@ -1,4 +1,6 @@
-// Package logging configures log/slog the way every function logs: JSON lines
+// Package telemetry is how every function reports: slog configured once per
+// process (logging.go) and CloudWatch EMF metrics (metrics.go). Logging writes
+// JSON lines
 // that CloudWatch Logs Insights parses without configuration.
 package telemetry
 

@@ -1,4 +1,4 @@
-// Package metrics writes CloudWatch metrics in the Embedded Metric Format
+// Metrics: CloudWatch metrics in the Embedded Metric Format
 // (EMF): one JSON line on stdout per Emit, which Lambda ships to CloudWatch
 // Logs and CloudWatch turns into metrics, with no API call and no latency.
 //
