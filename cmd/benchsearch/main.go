@@ -12,6 +12,7 @@
 package main
 
 import (
+	"broadsheet/internal/dynamo"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -143,7 +144,7 @@ func main() {
 	db := ddblocal.NewClient(stack.DynamoDBEndpoint())
 	for {
 		out, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(stack.TableName()), ConsistentRead: aws.Bool(true),
-			Key: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "SSTAT#global"}, "sk": &types.AttributeValueMemberS{Value: "SSTAT"}}})
+			Key: dynamo.Key(dynamo.SearchStatsPK, dynamo.SearchStatsSK)})
 		if err != nil {
 			fatalf("%v", err)
 		}

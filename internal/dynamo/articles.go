@@ -64,14 +64,14 @@ func toArticleItem(a *broadsheet.Article) articleItem {
 		GSI3PK: prefixArticleStatus + string(a.Status), GSI3SK: timeKey(a.CreatedAt) + "#" + a.ID,
 		Type: "article", ID: a.ID, Slug: a.Slug, Title: a.Title, Summary: a.Summary,
 		Body: a.Body, BodyHTML: a.BodyHTML, AuthorName: a.Author.Name, AuthorBio: a.Author.Bio,
-		Tags: a.Tags, Status: string(a.Status), CreatedAt: formatTime(a.CreatedAt), UpdatedAt: formatTime(a.UpdatedAt),
+		Tags: a.Tags, Status: string(a.Status), CreatedAt: FormatTime(a.CreatedAt), UpdatedAt: FormatTime(a.UpdatedAt),
 		Version: a.Version, CommentsOpen: a.CommentsOpen, CommentCount: a.CommentCount,
 	}
 	if it.Tags == nil {
 		it.Tags = []string{}
 	}
 	if !a.PublishedAt.IsZero() {
-		it.PublishedAt = formatTime(a.PublishedAt)
+		it.PublishedAt = FormatTime(a.PublishedAt)
 	}
 	if a.Status == broadsheet.StatusPublished {
 		it.GSI2PK, it.GSI2SK = pkFeed, timeKey(a.PublishedAt)+"#"+a.ID
@@ -89,7 +89,9 @@ func (it *articleItem) article() *broadsheet.Article {
 	}
 }
 
-func formatTime(t time.Time) string {
+// FormatTime is how the table stores a time (UTC, RFC 3339 with nanoseconds),
+// for readers of stream images that keep the stored text.
+func FormatTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}

@@ -92,7 +92,7 @@ func toCommentItem(c *broadsheet.Comment) commentItem {
 		GSI3PK: StatusQueueKey(c.Status, c.ID, QueueShards), GSI3SK: commentSortKey(c),
 		Type: "comment", ID: c.ID, ArticleID: c.ArticleID, ArticleSlug: c.ArticleSlug, ParentID: c.ParentID,
 		Name: c.Name, Email: c.Email, EmailHash: c.EmailHash, Website: c.Website, Body: c.Body,
-		Status: string(c.Status), CreatedAt: formatTime(c.CreatedAt), ExternalID: c.ExternalID,
+		Status: string(c.Status), CreatedAt: FormatTime(c.CreatedAt), ExternalID: c.ExternalID,
 		DedupeKey: dedupeKey(c),
 	}
 	if c.Status == broadsheet.CommentApproved {
@@ -157,7 +157,7 @@ func (st *Store) putIdem(k string, a broadsheet.StoredAnswer, now time.Time) typ
 		Item: map[string]types.AttributeValue{
 			"pk": s(prefixIdem + k), "sk": s(skIdem), "type": s("idempotency"),
 			"status": n(int64(a.Status)), "body": s(a.Body), "commentId": s(a.CommentID),
-			"createdAt": s(formatTime(now)), "expiresAt": n(now.Add(idempotencyTTL).Unix()),
+			"createdAt": s(FormatTime(now)), "expiresAt": n(now.Add(idempotencyTTL).Unix()),
 		},
 		ConditionExpression:       aws.String("attribute_not_exists(pk) OR expiresAt < :nowSecs"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":nowSecs": n(now.Unix())},
@@ -193,7 +193,7 @@ func (st *Store) putCommenter(emailHash string, now time.Time) types.TransactWri
 		TableName: &st.Table,
 		Item: map[string]types.AttributeValue{
 			"pk": s(prefixCommenter + emailHash), "sk": s(skCommenterApproved), "type": s("commenter"),
-			"approvedAt": s(formatTime(now)),
+			"approvedAt": s(FormatTime(now)),
 		},
 	}}
 }

@@ -2,7 +2,9 @@
 // table and reads it with a fixed number of round trips. See docs/search.md
 // for the item layout and its costs.
 //
-// Items (every leading key is one the indexer's IAM policy grants):
+// Items (their keys are built by internal/dynamo/searchkeys.go, beside every
+// other prefix of the table; every leading key is one the indexer's IAM
+// policy grants):
 //
 //	TERM#<term>   / #                       df: documents holding the term (sorts first)
 //	TERM#<term>   / <impact key>#<docId>    one posting: tf per field, field lengths,
@@ -20,19 +22,8 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-)
 
-// Key prefixes and fixed sort keys.
-const (
-	prefixTerm    = "TERM#"
-	prefixDoc     = "SDOC#"
-	prefixSuggest = "SUG#"
-	pkGlobal      = "SSTAT#global"
-	skGlobal      = "SSTAT"
-	skTermStats   = "#" // sorts before every posting key (digits)
-	skDoc         = "DOC"
-	skTerms       = "TERMS"
-	skPending     = "PENDING"
+	"broadsheet/internal/dynamo"
 )
 
 // MaxTextBytes bounds the plain text kept for snippets on the DOC item (a
@@ -46,11 +37,11 @@ func n(v int64) types.AttributeValue {
 	return &types.AttributeValueMemberN{Value: strconv.FormatInt(v, 10)}
 }
 
-func key(pk, sk string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{"pk": s(pk), "sk": s(sk)}
+// termOf is the term of a TERM# partition key.
+func termOf(pk string) string {
+	term, _ := dynamo.TermOfPK(pk)
+	return term
 }
-
-func postingSK(impactKey, docID string) string { return impactKey + "#" + docID }
 
 func getS(item map[string]types.AttributeValue, name string) string {
 	if v, ok := item[name].(*types.AttributeValueMemberS); ok {

@@ -45,7 +45,7 @@ func (r *Reader) Read(ctx context.Context, terms []string, k int) (search.Stats,
 	wg.Add(len(terms) + 1)
 	go func() {
 		defer wg.Done()
-		out, err := r.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: &r.Table, Key: key(pkGlobal, skGlobal)})
+		out, err := r.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: &r.Table, Key: dynamo.Key(dynamo.SearchStatsPK, dynamo.SearchStatsSK)})
 		if err != nil {
 			errs[len(terms)] = err
 			return
@@ -58,7 +58,7 @@ func (r *Reader) Read(ctx context.Context, terms []string, k int) (search.Stats,
 			out, err := r.DB.Query(ctx, &dynamodb.QueryInput{
 				TableName:                 &r.Table,
 				KeyConditionExpression:    aws.String("pk = :pk"),
-				ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(prefixTerm + t)},
+				ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(dynamo.TermPK(t))},
 				Limit:                     aws.Int32(int32(k + 1)),
 			})
 			if err != nil {
@@ -66,7 +66,7 @@ func (r *Reader) Read(ctx context.Context, terms []string, k int) (search.Stats,
 				return
 			}
 			for _, it := range out.Items {
-				if getS(it, "sk") == skTermStats {
+				if getS(it, "sk") == dynamo.SKTermStats {
 					dfs[i] = int(getN(it, "df"))
 					continue
 				}
@@ -115,7 +115,7 @@ func (r *Reader) Docs(ctx context.Context, ids []string) (map[string]*Doc, error
 	for _, id := range ids {
 		if !seen[id] {
 			seen[id] = true
-			keys = append(keys, key(prefixDoc+id, skDoc))
+			keys = append(keys, dynamo.Key(dynamo.SearchDocPK(id), dynamo.SKSearchDoc))
 		}
 	}
 	items, err := batchGet(ctx, r.DB, r.Table, keys, "")
@@ -168,10 +168,10 @@ func (r *Reader) Suggest(ctx context.Context, q string, now time.Time, max int) 
 		lookup = earlier[len(earlier)-1] // "afghan p": find by "afghan", filter by "p"
 	}
 	type query struct{ pk, prefix string }
-	qs := []query{{prefixSuggest + prefixRunes(lookup, minKeyLen), lookup}}
+	qs := []query{{dynamo.SuggestPK(prefixRunes(lookup, minKeyLen)), lookup}}
 	if len([]rune(lookup)) >= TypoMinLen {
 		for _, k := range deletionKeys(lookup) {
-			qs = append(qs, query{prefixSuggest + "~" + k, ""})
+			qs = append(qs, query{dynamo.TypoSuggestPK(k), ""})
 		}
 	}
 	results := make([][]map[string]types.AttributeValue, len(qs))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"broadsheet/internal/dynamo"
 	"broadsheet/internal/search"
 )
 
@@ -45,7 +46,7 @@ func (st *state) item(docID, sk string) map[string]types.AttributeValue {
 		}
 		b.WriteString(t + ":" + ts.Key + ":" + strconv.Itoa(ts.A) + ":" + strconv.Itoa(ts.B))
 	}
-	it := key(prefixDoc+docID, sk)
+	it := dynamo.Key(dynamo.SearchDocPK(docID), sk)
 	it["seq"] = n(st.Seq)
 	it["indexed"] = &types.AttributeValueMemberBOOL{Value: st.Indexed}
 	it["tl"], it["bl"] = n(int64(st.TitleLen)), n(int64(st.BodyLen))
@@ -98,7 +99,7 @@ func hashStrings(vs ...string) string {
 
 // postingItem is the stored form of one posting.
 func postingItem(term, impactKey string, p search.Posting) map[string]types.AttributeValue {
-	it := key(prefixTerm+term, postingSK(impactKey, p.DocID))
+	it := dynamo.Key(dynamo.TermPK(term), dynamo.PostingSK(impactKey, p.DocID))
 	it["d"] = s(p.DocID)
 	it["a"], it["b"] = n(int64(p.TitleTF)), n(int64(p.BodyTF))
 	it["tl"], it["bl"] = n(int64(p.TitleLen)), n(int64(p.BodyLen))

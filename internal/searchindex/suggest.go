@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"broadsheet/internal/analysis"
+	"broadsheet/internal/dynamo"
 )
 
 // Type-ahead keys. Every distinct title word w (normalised, not a stop word,
@@ -73,16 +74,16 @@ func suggestItems(a *Article) ([]string, string, map[string]map[string]types.Att
 		if _, ok := items[k]; ok {
 			return
 		}
-		it := key(pk, sk)
+		it := dynamo.Key(pk, sk)
 		it["d"], it["title"], it["slug"], it["w"] = s(a.ID), s(a.Title), s(a.Slug), s(norm)
 		it["p"] = n(a.PublishedAt.Unix())
 		items[k] = it
 	}
 	for _, w := range titleWords(a.Title) {
-		add(prefixSuggest+prefixRunes(w, minKeyLen), w)
+		add(dynamo.SuggestPK(prefixRunes(w, minKeyLen)), w)
 		if len([]rune(w)) >= TypoMinLen {
 			for _, k := range deletionKeys(w) {
-				add(prefixSuggest+"~"+k, w)
+				add(dynamo.TypoSuggestPK(k), w)
 			}
 		}
 	}

@@ -66,7 +66,7 @@ func (w *Writer) load(ctx context.Context, id string) (loaded, error) {
 	out, err := w.DB.Query(ctx, &dynamodb.QueryInput{
 		TableName:                 &w.Table,
 		KeyConditionExpression:    aws.String("pk = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(prefixDoc + id)},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(dynamo.SearchDocPK(id))},
 		ConsistentRead:            aws.Bool(true),
 	})
 	if err != nil {
@@ -74,11 +74,11 @@ func (w *Writer) load(ctx context.Context, id string) (loaded, error) {
 	}
 	for _, it := range out.Items {
 		switch getS(it, "sk") {
-		case skDoc:
+		case dynamo.SKSearchDoc:
 			l.doc = it
-		case skTerms:
+		case dynamo.SKSearchTerms:
 			l.committed = stateFrom(it)
-		case skPending:
+		case dynamo.SKSearchPending:
 			l.pending = stateFrom(it)
 		}
 	}
@@ -149,7 +149,7 @@ func (w *Writer) Apply(ctx context.Context, ch Change) error {
 		docItem = docRecord(a, ch.Seq)
 	}
 	if !resume {
-		if _, err := w.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: &w.Table, Item: target.item(ch.ID, skPending)}); err != nil {
+		if _, err := w.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: &w.Table, Item: target.item(ch.ID, dynamo.SKSearchPending)}); err != nil {
 			return fmt.Errorf("write ahead %s: %w", ch.ID, err)
 		}
 	}
@@ -180,7 +180,7 @@ func (w *Writer) Apply(ctx context.Context, ch Change) error {
 			continue
 		}
 		deletes = append(deletes, pairOp{term: e.term, delta: -1, op: types.TransactWriteItem{Delete: &types.Delete{
-			TableName: &w.Table, Key: key(prefixTerm+e.term, postingSK(e.key, ch.ID)),
+			TableName: &w.Table, Key: dynamo.Key(dynamo.TermPK(e.term), dynamo.PostingSK(e.key, ch.ID)),
 			ConditionExpression: aws.String("attribute_exists(pk)"),
 		}}})
 	}
@@ -237,7 +237,7 @@ func (w *Writer) Apply(ctx context.Context, ch Change) error {
 	for k := range oldSug {
 		if !targetSug[k] {
 			pk, sk, _ := strings.Cut(k, " ")
-			writes = append(writes, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: key(pk, sk)}})
+			writes = append(writes, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: dynamo.Key(pk, sk)}})
 		}
 	}
 	if ch.Article.Indexable() {
@@ -298,7 +298,7 @@ func (w *Writer) prepare(ctx context.Context, a *Article, committed *state) ([]s
 }
 
 func (w *Writer) globalStats(ctx context.Context) (search.Stats, error) {
-	out, err := w.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: &w.Table, Key: key(pkGlobal, skGlobal), ConsistentRead: aws.Bool(true)})
+	out, err := w.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: &w.Table, Key: dynamo.Key(dynamo.SearchStatsPK, dynamo.SearchStatsSK), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return search.Stats{}, fmt.Errorf("global stats: %w", err)
 	}
@@ -324,7 +324,7 @@ func (w *Writer) docFreqs(ctx context.Context, terms []string) (map[string]int, 
 			defer func() { <-sem; wg.Done() }()
 			keys := make([]map[string]types.AttributeValue, len(chunk))
 			for j, t := range chunk {
-				keys[j] = key(prefixTerm+t, skTermStats)
+				keys[j] = dynamo.Key(dynamo.TermPK(t), dynamo.SKTermStats)
 			}
 			items, err := batchGet(ctx, w.DB, w.Table, keys, "pk, df")
 			mu.Lock()
@@ -334,7 +334,7 @@ func (w *Writer) docFreqs(ctx context.Context, terms []string) (map[string]int, 
 				return
 			}
 			for _, it := range items {
-				df[strings.TrimPrefix(getS(it, "pk"), prefixTerm)] = int(getN(it, "df"))
+				df[termOf(getS(it, "pk"))] = int(getN(it, "df"))
 			}
 		}()
 	}
@@ -344,7 +344,7 @@ func (w *Writer) docFreqs(ctx context.Context, terms []string) (map[string]int, 
 
 func (w *Writer) updateCommentCount(ctx context.Context, ch Change) error {
 	_, err := w.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: &w.Table, Key: key(prefixDoc+ch.ID, skDoc),
+		TableName: &w.Table, Key: dynamo.Key(dynamo.SearchDocPK(ch.ID), dynamo.SKSearchDoc),
 		UpdateExpression:          aws.String("SET commentCount = :c"),
 		ConditionExpression:       aws.String("seq = :seq"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":c": n(ch.Article.CommentCount), ":seq": n(ch.Seq)},
@@ -359,18 +359,18 @@ func (w *Writer) updateCommentCount(ctx context.Context, ch Change) error {
 // commit records the applied state, the display record and the statistics in
 // one transaction that succeeds once per change.
 func (w *Writer) commit(ctx context.Context, ch Change, committed, target *state, docItem map[string]types.AttributeValue) error {
-	termsPut := &types.Put{TableName: &w.Table, Item: target.item(ch.ID, skTerms),
+	termsPut := &types.Put{TableName: &w.Table, Item: target.item(ch.ID, dynamo.SKSearchTerms),
 		ConditionExpression:       aws.String("attribute_not_exists(seq) OR seq < :seq"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":seq": n(ch.Seq)},
 	}
 	ops := []types.TransactWriteItem{
 		{Put: termsPut},
-		{Delete: &types.Delete{TableName: &w.Table, Key: key(prefixDoc+ch.ID, skPending)}},
+		{Delete: &types.Delete{TableName: &w.Table, Key: dynamo.Key(dynamo.SearchDocPK(ch.ID), dynamo.SKSearchPending)}},
 	}
 	if docItem != nil {
 		ops = append(ops, types.TransactWriteItem{Put: &types.Put{TableName: &w.Table, Item: docItem}})
 	} else {
-		ops = append(ops, types.TransactWriteItem{Delete: &types.Delete{TableName: &w.Table, Key: key(prefixDoc+ch.ID, skDoc)}})
+		ops = append(ops, types.TransactWriteItem{Delete: &types.Delete{TableName: &w.Table, Key: dynamo.Key(dynamo.SearchDocPK(ch.ID), dynamo.SKSearchDoc)}})
 	}
 	var dd, dt, db int64
 	if committed.Indexed {
@@ -381,7 +381,7 @@ func (w *Writer) commit(ctx context.Context, ch Change, committed, target *state
 	}
 	if dd != 0 || dt != 0 || db != 0 {
 		ops = append(ops, types.TransactWriteItem{Update: &types.Update{
-			TableName: &w.Table, Key: key(pkGlobal, skGlobal),
+			TableName: &w.Table, Key: dynamo.Key(dynamo.SearchStatsPK, dynamo.SearchStatsSK),
 			UpdateExpression:          aws.String("ADD docs :d, tls :t, bls :b"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":d": n(dd), ":t": n(dt), ":b": n(db)},
 		}})
@@ -466,7 +466,7 @@ func (w *Writer) pairChunk(ctx context.Context, chunk []pairOp) ([]pairOp, error
 		ops := make([]types.TransactWriteItem, 0, 2*len(chunk))
 		for _, p := range chunk {
 			ops = append(ops, p.op, types.TransactWriteItem{Update: &types.Update{
-				TableName: &w.Table, Key: key(prefixTerm+p.term, skTermStats),
+				TableName: &w.Table, Key: dynamo.Key(dynamo.TermPK(p.term), dynamo.SKTermStats),
 				UpdateExpression:          aws.String("ADD df :d"),
 				ExpressionAttributeValues: map[string]types.AttributeValue{":d": n(int64(p.delta))},
 			}})
@@ -547,7 +547,7 @@ func docRecord(a *Article, seq int64) map[string]types.AttributeValue {
 	if len(text) > MaxTextBytes {
 		text = strings.ToValidUTF8(text[:MaxTextBytes], "")
 	}
-	it := key(prefixDoc+a.ID, skDoc)
+	it := dynamo.Key(dynamo.SearchDocPK(a.ID), dynamo.SKSearchDoc)
 	it["id"], it["slug"], it["title"], it["summary"] = s(a.ID), s(a.Slug), s(a.Title), s(a.Summary)
 	it["authorName"], it["publishedAt"], it["text"] = s(a.AuthorName), s(a.PublishedAtRaw), s(text)
 	it["tags"] = list(a.Tags)

@@ -49,12 +49,13 @@ func New(ctx context.Context, getenv func(string) string) (func(context.Context,
 	return h.Handle, nil
 }
 
-// errSkip marks records that are not article changes.
-var errSkip = errors.New("not an article change")
+// ErrSkip marks records that are not article changes.
+var ErrSkip = errors.New("not an article change")
 
 type job struct {
 	seq    string // stream sequence number: the batch item identifier
 	change searchindex.Change
+	err    error // the record could not be read: reported, never applied
 }
 
 // Handle applies a batch. Records of different articles run concurrently,
@@ -66,18 +67,20 @@ func (h *Handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.D
 	var order []string
 	for _, r := range ev.Records {
 		ch, err := ChangeOf(r)
-		if errors.Is(err, errSkip) {
+		if errors.Is(err, ErrSkip) {
 			continue
 		}
+		id := ch.ID
 		if err != nil {
-			// A record we cannot read will not read better on retry.
-			slog.WarnContext(ctx, "skipping unreadable stream record", "eventId", r.EventID, "err", err.Error())
-			continue
+			// An article record we cannot read is reported, not dropped:
+			// after the retries it reaches the failure queue, where an
+			// operator sees it, instead of leaving the index silently stale.
+			id, _ = dynamo.ArticleIDOfKeys(r.Change.Keys)
 		}
-		if _, ok := groups[ch.ID]; !ok {
-			order = append(order, ch.ID)
+		if _, ok := groups[id]; !ok {
+			order = append(order, id)
 		}
-		groups[ch.ID] = append(groups[ch.ID], job{seq: r.Change.SequenceNumber, change: ch})
+		groups[id] = append(groups[id], job{seq: r.Change.SequenceNumber, change: ch, err: err})
 	}
 	par := h.Parallel
 	if par <= 0 {
@@ -93,8 +96,12 @@ func (h *Handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.D
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			for i, j := range jobs {
-				if err := h.Index.Apply(ctx, j.change); err != nil {
-					slog.ErrorContext(ctx, "indexing failed", "articleId", id, "seq", j.change.Seq, "err", err.Error())
+				err := j.err
+				if err == nil {
+					err = h.Index.Apply(ctx, j.change)
+				}
+				if err != nil {
+					slog.ErrorContext(ctx, "indexing failed", "articleId", id, "seq", j.change.Seq, "record", j.seq, "err", err.Error())
 					mu.Lock()
 					for _, f := range jobs[i:] {
 						resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: f.seq})
@@ -128,64 +135,53 @@ func emitBatchMetrics(ctx context.Context, ev events.DynamoDBEvent, failed int, 
 		map[string]telemetry.Unit{"IndexingLag": telemetry.Milliseconds, "RecordsReceived": telemetry.Count, "RecordsFailed": telemetry.Count})
 }
 
-// ChangeOf reads an article change from a stream record.
+// ChangeOf reads an article change from a stream record. The image is decoded
+// by the store's own item type (dynamo.ArticleFromImage), so the indexer reads
+// exactly the attributes the store writes.
 func ChangeOf(r events.DynamoDBEventRecord) (searchindex.Change, error) {
-	pk, sk := attrString(r.Change.Keys, "pk"), attrString(r.Change.Keys, "sk")
-	if !strings.HasPrefix(pk, "ARTICLE#") || sk != "ARTICLE" {
-		return searchindex.Change{}, errSkip
+	id, ok := dynamo.ArticleIDOfKeys(r.Change.Keys)
+	if !ok {
+		return searchindex.Change{}, ErrSkip
 	}
-	id := strings.TrimPrefix(pk, "ARTICLE#")
 	switch r.EventName {
 	case "INSERT", "MODIFY":
-		img := r.Change.NewImage
-		if img == nil {
+		if r.Change.NewImage == nil {
 			return searchindex.Change{}, errors.New("no new image (the stream must carry NEW_AND_OLD_IMAGES)")
 		}
-		a, err := articleOf(id, img)
+		a, err := dynamo.ArticleFromImage(r.Change.NewImage)
 		if err != nil {
 			return searchindex.Change{}, err
 		}
-		return searchindex.Change{ID: id, Seq: 2 * a.Version, Article: a}, nil
+		if a.ID != id {
+			return searchindex.Change{}, fmt.Errorf("image of article %q under the keys of %q", a.ID, id)
+		}
+		doc := indexedArticle(a)
+		return searchindex.Change{ID: id, Seq: 2 * a.Version, Article: doc}, nil
 	case "REMOVE":
-		v, err := attrInt(r.Change.OldImage, "version")
+		if r.Change.OldImage == nil {
+			return searchindex.Change{}, errors.New("no old image (the stream must carry NEW_AND_OLD_IMAGES)")
+		}
+		a, err := dynamo.ArticleFromImage(r.Change.OldImage)
 		if err != nil {
 			return searchindex.Change{}, err
 		}
-		return searchindex.Change{ID: id, Seq: 2*v + 1}, nil
+		return searchindex.Change{ID: id, Seq: 2*a.Version + 1}, nil
 	}
-	return searchindex.Change{}, errSkip
+	return searchindex.Change{}, ErrSkip
 }
 
-func articleOf(id string, img map[string]events.DynamoDBAttributeValue) (*searchindex.Article, error) {
-	v, err := attrInt(img, "version")
-	if err != nil {
-		return nil, err
+// indexedArticle is what the index keeps of an article.
+func indexedArticle(a *broadsheet.Article) *searchindex.Article {
+	doc := &searchindex.Article{
+		ID: a.ID, Slug: a.Slug, Title: a.Title, Summary: a.Summary,
+		AuthorName: a.Author.Name, AuthorKey: broadsheet.Slugify(a.Author.Name), Status: string(a.Status),
+		PublishedAt: a.PublishedAt, PublishedAtRaw: dynamo.FormatTime(a.PublishedAt),
+		Version: a.Version, CommentCount: a.CommentCount, Tags: a.Tags,
 	}
-	cc, _ := attrInt(img, "commentCount")
-	a := &searchindex.Article{
-		ID: id, Slug: attrString(img, "slug"), Title: attrString(img, "title"), Summary: attrString(img, "summary"),
-		AuthorName: attrString(img, "authorName"), Status: attrString(img, "status"),
-		PublishedAtRaw: attrString(img, "publishedAt"), Version: v, CommentCount: cc,
+	if doc.Indexable() {
+		doc.Text = plainText(a.BodyHTML, a.Body)
 	}
-	a.AuthorKey = broadsheet.Slugify(a.AuthorName)
-	if a.PublishedAtRaw != "" {
-		t, err := time.Parse(time.RFC3339Nano, a.PublishedAtRaw)
-		if err != nil {
-			return nil, fmt.Errorf("publishedAt: %w", err)
-		}
-		a.PublishedAt = t
-	}
-	if t, ok := img["tags"]; ok && t.DataType() == events.DataTypeList {
-		for _, e := range t.List() {
-			if e.DataType() == events.DataTypeString {
-				a.Tags = append(a.Tags, e.String())
-			}
-		}
-	}
-	if a.Indexable() {
-		a.Text = plainText(attrString(img, "bodyHtml"), attrString(img, "body"))
-	}
-	return a, nil
+	return doc
 }
 
 // plainText is the body's text for indexing and snippets: the stored,
@@ -197,19 +193,4 @@ func plainText(bodyHTML, body string) string {
 		return strings.TrimSpace(body)
 	}
 	return htmltext.PlainText(bodyHTML)
-}
-
-func attrString(m map[string]events.DynamoDBAttributeValue, name string) string {
-	if v, ok := m[name]; ok && v.DataType() == events.DataTypeString {
-		return v.String()
-	}
-	return ""
-}
-
-func attrInt(m map[string]events.DynamoDBAttributeValue, name string) (int64, error) {
-	v, ok := m[name]
-	if !ok || v.DataType() != events.DataTypeNumber {
-		return 0, fmt.Errorf("%s missing", name)
-	}
-	return strconv.ParseInt(v.Number(), 10, 64)
 }
