@@ -63,9 +63,7 @@ func main() {
 	for _, d := range c.Docs {
 		bodyOnly.Add(search.Document{ID: d.ID, Body: d.Body})
 	}
-	bm25 := search.DefaultParams
-	bm25.TitleWeight = 0
-	bm25.Feedback = search.Feedback{}
+	bm25 := search.PlainBM25
 	for _, k := range []int{-1, search.DefaultK} {
 		row("BM25 body only", k, run(ctx, c, &search.Searcher{Index: bodyOnly, Params: bm25, K: k}))
 	}

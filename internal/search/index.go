@@ -160,7 +160,7 @@ func PrepareIndex(doc Document, before Stats, df map[string]int) (postings []Ter
 	}
 	ws := make([]weighted, len(postings))
 	for i := range postings {
-		imp := ImpactFromKey(ImpactKey(DefaultParams.tfComponent(postings[i].Posting, avgT, avgB)))
+		imp := ImpactFromKey(ImpactKey(ImpactParams.tfComponent(postings[i].Posting, avgT, avgB)))
 		postings[i].Impact = imp
 		ws[i] = weighted{i: i, impact: imp, tfidf: imp * IDF(df[postings[i].Term]+1, after.Docs)}
 	}
@@ -400,7 +400,7 @@ func impactLess(a, b Posting) bool {
 	return a.DocID < b.DocID
 }
 
-// Impact is the tf component of p with the averages of s (default params).
+// Impact is the tf component of p with the averages of s (ImpactParams).
 func Impact(p Posting, s Stats) float64 {
-	return DefaultParams.tfComponent(p, s.AvgTitleLen(), s.AvgBodyLen())
+	return ImpactParams.tfComponent(p, s.AvgTitleLen(), s.AvgBodyLen())
 }

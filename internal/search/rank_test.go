@@ -133,23 +133,62 @@ func TestMemoryIndexReplaceAndDelete(t *testing.T) {
 	}
 }
 
-func TestRecency(t *testing.T) {
+// TestRankingDoesNotDriftWithTheClock: recency only breaks ties, so the
+// same index ranks the same way an hour or a year later (pages of one query
+// never reorder under a reader).
+func TestRankingDoesNotDriftWithTheClock(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	p := DefaultParams
-	tests := []struct {
-		name      string
-		published int64
-		want      float64
-	}{
-		{"unknown date is neutral", 0, 1},
-		{"just published gets the full boost", now.Unix(), 1 + p.RecencyWeight},
-		{"one half-life old gets half", now.Add(-p.RecencyHalfLife).Unix(), 1 + p.RecencyWeight/2},
-		{"future dates count as new", now.Add(time.Hour).Unix(), 1 + p.RecencyWeight},
-	}
-	for _, tt := range tests {
-		if got := p.Recency(tt.published, now); got != tt.want {
-			t.Errorf("%s: Recency = %v, want %v", tt.name, got, tt.want)
+	idx := newIndex(
+		Document{ID: "a", Title: "Budget vote", Body: "The budget vote passed.", PublishedAt: now.AddDate(-1, 0, 0)},
+		Document{ID: "b", Title: "Budget", Body: "A budget vote, a budget debate and a vote on the budget.", PublishedAt: now.Add(-time.Hour)},
+		Document{ID: "c", Title: "Vote", Body: "Another vote.", PublishedAt: now.Add(-24 * time.Hour)},
+	)
+	var first []Hit
+	for _, at := range []time.Time{now, now.Add(time.Hour), now.AddDate(1, 0, 0)} {
+		res, err := (&Searcher{Index: idx, Now: func() time.Time { return at }}).Search(context.Background(), "budget vote", 10)
+		if err != nil {
+			t.Fatal(err)
 		}
+		if first == nil {
+			first = res.Hits
+		} else if !slices.Equal(res.Hits, first) {
+			t.Errorf("at %v: %v, want %v", at, res.Hits, first)
+		}
+	}
+}
+
+// TestCompletionScoresTermsBeyondTheReadBound: with one posting read per
+// term, a document met through one term still scores the other query term
+// it holds (from its signature), so it outranks one holding a single term.
+func TestCompletionScoresTermsBeyondTheReadBound(t *testing.T) {
+	idx := newIndex(
+		Document{ID: "both", Body: "shock shock shock layer"},
+		Document{ID: "layer", Body: "layer layer layer"},
+		Document{ID: "other", Body: "unrelated words here"},
+	)
+	ctx := context.Background()
+	search := func(complete bool) map[string]Hit {
+		p := noFeedback()
+		p.NoCompletion = !complete
+		res, err := (&Searcher{Index: idx, Params: p, K: 1}).Search(ctx, "shock layer", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) != 2 {
+			t.Fatalf("hits %v, want the top posting of each term", res.Hits)
+		}
+		byID := map[string]Hit{}
+		for _, h := range res.Hits {
+			byID[h.DocID] = h
+		}
+		return byID
+	}
+	plain, completed := search(false), search(true)
+	if plain["both"].Matched != 1 || completed["both"].Matched != 2 {
+		t.Errorf("matched terms of %q: %d read, %d completed; want 1 and 2", "both", plain["both"].Matched, completed["both"].Matched)
+	}
+	if completed["both"].Score <= plain["both"].Score || completed["layer"].Score != plain["layer"].Score {
+		t.Errorf("completion must add the unread term's weight and nothing else: plain %v completed %v", plain, completed)
 	}
 }
 
