@@ -14,7 +14,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"broadsheet/internal/analysis"
 	"broadsheet/internal/apigw"
 	"broadsheet/internal/broadsheet"
 	"broadsheet/internal/cursor"
@@ -30,9 +29,6 @@ const (
 	MaxSuggestRunes = 100
 	SuggestItems    = 8
 	SnippetRunes    = 200
-	// MaxOffset bounds how deep a cursor may page (the candidates of one
-	// bounded read are fewer anyway).
-	MaxOffset = 2000
 )
 
 // CacheControl lets browsers and a CDN keep search answers briefly.
@@ -180,19 +176,20 @@ func (h *Handler) search(ctx context.Context, req apigw.Request) (apigw.Response
 		return apigw.Response{}, err
 	}
 	now := h.Now()
-	offset := 0
+	seen := seenSet{}
 	if pos != nil {
-		// The first page's clock is kept so every page ranks identically.
-		o, err1 := strconv.Atoi(pos["o"])
-		t, err2 := strconv.ParseInt(pos["t"], 10, 64)
-		if err1 != nil || err2 != nil || o <= 0 || o > MaxOffset {
+		// The first page's clock is kept so every page sees the same articles
+		// as published; seen holds the candidates earlier pages consumed.
+		t, err1 := strconv.ParseInt(pos["t"], 10, 64)
+		set, err2 := decodeSeen(pos["s"])
+		if err1 != nil || err2 != nil || len(set) == 0 {
 			return apigw.Response{}, broadsheet.Errorf(broadsheet.CodeInvalidCursor, "the cursor is not valid for this list; start again without it")
 		}
-		offset, now = o, time.Unix(0, t)
+		seen, now = set, time.Unix(0, t)
 	}
 
-	terms := analysis.Terms(q)
-	if len(terms) == 0 {
+	query := search.ParseQuery(q)
+	if len(query.Terms) == 0 {
 		return apigw.Cacheable(req, out, CacheControl), nil
 	}
 	s := &search.Searcher{Index: h.Index, Params: h.Params, K: h.K, Now: func() time.Time { return now }}
@@ -202,43 +199,37 @@ func (h *Handler) search(ctx context.Context, req apigw.Request) (apigw.Response
 		}
 	}
 	// Round 1: df, top-K postings per term, global statistics.
-	res, err := s.SearchTerms(ctx, terms, -1)
+	res, err := s.SearchTerms(ctx, query.Terms, -1)
 	if err != nil {
 		return apigw.Response{}, unavailable(ctx, err)
 	}
-	hits := res.Hits
-	if offset >= len(hits) {
-		hits = nil
-	} else {
-		hits = hits[offset:min(len(hits), offset+limit)]
-	}
-	// Round 2: the page's display records.
-	ids := make([]string, len(hits))
-	for i, hit := range hits {
-		ids[i] = hit.DocID
-	}
-	docs, err := h.Index.Docs(ctx, ids)
+	// Round 2: the display records of the page's candidates; phrases and
+	// exclusions are checked on their text.
+	plan := planPage(res.Hits, seen, limit, query.Filtered())
+	docs, err := h.Index.Docs(ctx, plan.fetch)
 	if err != nil {
 		return apigw.Response{}, unavailable(ctx, err)
 	}
-	for _, hit := range hits {
-		d, ok := docs[hit.DocID]
-		if !ok || d.PublishedAt.IsZero() || d.PublishedAt.After(now) {
-			continue // deleted or unpublished since the postings were read
-		}
+	scores := make(map[string]float64, len(plan.fetch))
+	for _, hit := range res.Hits {
+		scores[hit.DocID] = hit.Score
+	}
+	page := cutPage(plan, docs, res.Hits, seen, limit, now, func(d *searchindex.Doc) bool { return query.Accepts(d.Title, d.Text) })
+	// Highlights mark every ranked term: a phrase's words, not excluded ones.
+	for _, d := range page.shown {
 		a := &broadsheet.Article{ID: d.ID, Slug: d.Slug, Title: d.Title, Summary: d.Summary,
 			Author: broadsheet.Author{Name: d.AuthorName}, Tags: d.Tags, PublishedAt: d.PublishedAt, CommentCount: d.CommentCount}
 		out.Items = append(out.Items, Result{
 			ArticleSummary: apigw.SummaryOf(a),
-			Score:          math.Round(hit.Score*1e4) / 1e4,
+			Score:          math.Round(scores[d.ID]*1e4) / 1e4,
 			Highlights: Highlights{
 				Title:   search.Highlight(d.Title, res.Terms),
 				Snippet: search.Snippet(d.Text, res.Terms, SnippetRunes),
 			},
 		})
 	}
-	if next := offset + limit; next < len(res.Hits) && next <= MaxOffset {
-		pos := map[string]string{"o": strconv.Itoa(next), "t": strconv.FormatInt(now.UnixNano(), 10)}
+	if page.more {
+		pos := map[string]string{"t": strconv.FormatInt(now.UnixNano(), 10), "s": seen.encode()}
 		if out.NextCursor, err = apigw.NextCursor(h.Cursors, scope, pos); err != nil {
 			return apigw.Response{}, err
 		}

@@ -256,6 +256,66 @@ func TestSearchPagination(t *testing.T) {
 	}
 }
 
+// TestSearchPhrasesAndExclusions: quoted words must be adjacent and in
+// order, -word removes results holding the word (or its other forms).
+func TestSearchPhrasesAndExclusions(t *testing.T) {
+	f := newFixture(t)
+	f.index(t,
+		art("A", "Peace talks in Doha", "The peace talks resumed on Monday.", nil, "Ann"),
+		art("B", "Talks stall", "Talks about a ceasefire; peace seems far. Cricket diplomacy next.", nil, "Ann"),
+		art("C", "Cricket and peace", "Peace talk at the cricket ground.", nil, "Ann"),
+	)
+	for _, tt := range []struct {
+		q    string
+		want []string
+	}{
+		{`peace talks`, []string{"A", "B", "C"}},
+		{`"peace talks"`, []string{"A", "C"}}, // C: "peace talk", analysed alike
+		{`“peace talks” -cricket`, []string{"A"}},
+		{`peace -crickets`, []string{"A"}},
+		{`"talks peace"`, nil},
+		{`-peace`, nil},
+	} {
+		r := decode(t, lambdatest.Invoke(t, f.search, searchEvent(t, map[string]string{"q": tt.q})))
+		var got []string
+		for _, it := range r.Items {
+			got = append(got, it.ID)
+		}
+		sort.Strings(got)
+		if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+			t.Errorf("%s → %v, want %v", tt.q, got, tt.want)
+		}
+	}
+}
+
+// TestSearchPagesWhileIndexing: articles indexed between two pages of one
+// query shift every score; no article appears on both pages.
+func TestSearchPagesWhileIndexing(t *testing.T) {
+	f := newFixture(t)
+	for i := range 6 {
+		f.index(t, art(fmt.Sprintf("P%d", i), fmt.Sprintf("Flood warning %d", i), strings.Repeat("flood ", i+1)+"river levels", nil, "Ann"))
+	}
+	first := decode(t, lambdatest.Invoke(t, f.search, searchEvent(t, map[string]string{"q": "flood river", "limit": "3"})))
+	// New articles change document frequencies and average lengths.
+	for i := range 4 {
+		f.index(t, art(fmt.Sprintf("N%d", i), "River news", strings.Repeat("river ", 8-i)+strings.Repeat("filler words ", 40), nil, "Ann"))
+	}
+	if first.NextCursor == nil {
+		t.Fatal("no second page")
+	}
+	second := decode(t, lambdatest.Invoke(t, f.search, searchEvent(t, map[string]string{"q": "flood river", "limit": "3", "cursor": *first.NextCursor})))
+	shown := map[string]bool{}
+	for _, it := range append(first.Items, second.Items...) {
+		if shown[it.ID] {
+			t.Errorf("%s on both pages", it.ID)
+		}
+		shown[it.ID] = true
+	}
+	if len(second.Items) != 3 {
+		t.Errorf("second page has %d items", len(second.Items))
+	}
+}
+
 func TestIndexerEventThenSearch(t *testing.T) {
 	env := dynamotest.Env(t, map[string]string{"SEARCH_DEBUG_COST": "1"})
 	ix, err := indexer.New(context.Background(), env)
