@@ -435,9 +435,14 @@ async function renderSearch(q) {
   }, append);
   updateCount(Boolean(page.nextCursor));
   const heading = el('h1', { id: 'list-title' }, 'Search results for ', el('q', { text: q }));
+  const tips = el('p', { class: 'search-tips' },
+    'Tip: put words in quotes for an exact phrase (', el('kbd', { text: '"peace talks"' }),
+    ') and a minus sign before a word to leave it out (', el('kbd', { text: 'talks -cricket' }), ').');
+  // A phrase query's page can come back empty while later candidates remain.
+  const hasMore = items.length > 0 || Boolean(page.nextCursor);
   showView(el('section', { class: 'listing search-results', 'aria-labelledby': 'list-title' },
-    el('header', { class: 'section-head' }, heading, count),
-    items.length ? list : null, items.length ? more : null));
+    el('header', { class: 'section-head' }, heading, count, tips),
+    hasMore ? list : null, hasMore ? more : null));
 }
 
 // ---------------------------------------------------------------------------

@@ -12,7 +12,6 @@
 package main
 
 import (
-	"broadsheet/internal/dynamo"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -35,6 +34,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"broadsheet/internal/dynamo"
 	"broadsheet/internal/handlers/articles"
 	"broadsheet/internal/handlers/editor"
 	"broadsheet/internal/handlers/indexer"
