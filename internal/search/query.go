@@ -122,7 +122,9 @@ func containsRun(terms, run []string) bool {
 }
 
 // isQuote is a straight or typographic double quote (phones type “ ”).
-func isQuote(r rune) bool { return r == '"' || r == '“' || r == '”' || r == '„' || r == '«' || r == '»' }
+func isQuote(r rune) bool {
+	return r == '"' || r == '“' || r == '”' || r == '„' || r == '«' || r == '»'
+}
 
 // atWordStart reports whether the text so far ends where a word may start.
 func atWordStart(before string) bool {
