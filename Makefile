@@ -9,7 +9,7 @@ export PORT DATA_DIR
 # stripped binary named bootstrap, without the RPC shim.
 LAMBDA_ENV := GOOS=linux GOARCH=arm64 CGO_ENABLED=0
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w" -buildvcs=false
-FUNCTIONS := articles comments search editor indexer
+FUNCTIONS := articles comments search editor indexer pages
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 .PHONY: local token test test-short lint build bench bench-search fuzz invoke clean help
@@ -78,6 +78,8 @@ build-EditorFunction:
 	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/editor
 build-IndexerFunction:
 	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/indexer
+build-PagesFunction:
+	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/pages
 
 # Cold starts against a bare hello-world function (RIE), arm64 zip sizes,
 # handler CPU (go test -bench over recorded DynamoDB answers), round trips,

@@ -34,6 +34,10 @@ var linkAllowlist = map[string][]string{
 		"internal/analysis", "internal/broadsheet", "internal/dynamo", "internal/handlers/indexer",
 		"internal/htmltext", "internal/search", "internal/searchindex", "internal/telemetry",
 	},
+	"pages": {
+		"internal/apigw", "internal/articles", "internal/broadsheet", "internal/dynamo", "internal/handlers/pages",
+		"internal/htmltext", "internal/syndication", "internal/telemetry",
+	},
 	"search": {
 		"internal/analysis", "internal/apigw", "internal/broadsheet", "internal/cursor", "internal/dynamo",
 		"internal/handlers/search", "internal/search", "internal/searchindex", "internal/telemetry",

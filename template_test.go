@@ -20,6 +20,7 @@ import (
 	"broadsheet/internal/handlers/articles"
 	"broadsheet/internal/handlers/comments"
 	"broadsheet/internal/handlers/editor"
+	"broadsheet/internal/handlers/pages"
 	"broadsheet/internal/handlers/search"
 	"broadsheet/internal/testkit/dynamotest"
 )
@@ -31,6 +32,7 @@ var codeRoutes = map[string]apigw.Router{
 	"functions/editor":   (&editor.Handler{}).Router(),
 	"functions/search":   (&search.Handler{}).Router(),
 	"functions/indexer":  {}, // stream-triggered: no routes
+	"functions/pages":    (&pages.Handler{}).Router(),
 }
 
 func TestFunctionsAreLambdaMains(t *testing.T) {
@@ -110,6 +112,7 @@ func TestRoutesMatchCode(t *testing.T) {
 // table by functions other than the editor are further limited by key prefix.
 var allowedActions = map[string][]string{
 	"functions/articles": {"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"},
+	"functions/pages":    {"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"},
 	"functions/search":   {"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"},
 	"functions/editor": {"dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem",
 		"dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"},

@@ -58,13 +58,17 @@ function apiURL(path, query) {
   return API + path + (s ? '?' + s : '');
 }
 
+// The reference page's address: this page, or, on a server-rendered article
+// page (/a/{slug}), the home page it names.
+const HOME = document.querySelector('meta[name="broadsheet-home"]')?.content || '';
+
 // pageHref builds a link to a view of this page, keeping the ?api= override.
 function pageHref(query = {}) {
   const qs = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v) qs.set(k, v);
   if (apiOverride) qs.set('api', apiOverride);
   const s = qs.toString();
-  return location.pathname + (s ? '?' + s : '');
+  return (HOME || location.pathname) + (s ? '?' + s : '');
 }
 
 const articleHref = (slug) => pageHref({ article: slug });
@@ -903,7 +907,26 @@ function fixStaticLinks() {
   }
 }
 
+// enhanceArticle takes over a server-rendered article page: the article and
+// its first comments are already there; the script adds the comment form,
+// replies, live counts and later pages of comments.
+async function enhanceArticle() {
+  const data = JSON.parse(document.getElementById('article-data')?.textContent || '{}');
+  const rendered = document.getElementById('comments');
+  if (!data.slug || !rendered) return;
+  const comments = commentsSection(data);
+  rendered.replaceWith(comments.section);
+  await comments.load();
+  if (location.hash === '#comments') comments.section.scrollIntoView();
+}
+
 async function main() {
+  if (view().dataset.rendered === 'article') {
+    setupSearch();
+    await enhanceArticle();
+    document.documentElement.dataset.ready = 'true';
+    return;
+  }
   fixStaticLinks();
   setupSearch();
   const slug = params.get('article');

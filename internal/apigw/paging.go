@@ -2,11 +2,17 @@ package apigw
 
 import (
 	"broadsheet/internal/broadsheet"
-	"broadsheet/internal/cursor"
 )
 
+// Sealer seals and opens list positions (cursor.Sealer). An interface here
+// keeps functions that never page (Pages) from linking the cursor's secret.
+type Sealer interface {
+	Seal(scope string, position any) (string, error)
+	Open(scope, c string, position any) error
+}
+
 // OpenCursor reads the cursor parameter sealed for scope; no cursor means the first page.
-func OpenCursor(c *cursor.Sealer, req Request, scope string) (map[string]string, error) {
+func OpenCursor(c Sealer, req Request, scope string) (map[string]string, error) {
 	raw, ok := req.QueryStringParameters["cursor"]
 	if !ok {
 		return nil, nil
@@ -19,7 +25,7 @@ func OpenCursor(c *cursor.Sealer, req Request, scope string) (map[string]string,
 }
 
 // NextCursor seals the store's next position, or nil at the end of the list.
-func NextCursor(c *cursor.Sealer, scope string, next map[string]string) (*string, error) {
+func NextCursor(c Sealer, scope string, next map[string]string) (*string, error) {
 	if len(next) == 0 {
 		return nil, nil
 	}

@@ -6,9 +6,7 @@ package editing
 
 import (
 	"context"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"broadsheet/internal/broadsheet"
 	"broadsheet/internal/htmltext"
@@ -136,7 +134,7 @@ func (e *Editor) apply(a *broadsheet.Article, in *broadsheet.ArticleInput) error
 	a.Slug, a.Title, a.Body, a.BodyHTML = in.Slug, in.Title, in.Body, html
 	a.Summary = in.Summary
 	if a.Summary == "" {
-		a.Summary = summarize(htmltext.PlainText(html), summaryRunes)
+		a.Summary = broadsheet.Excerpt(htmltext.PlainText(html), summaryRunes)
 	}
 	a.Author, a.Tags, a.Status = in.Author, in.Tags, in.Status
 	if in.CommentsOpen != nil {
@@ -149,17 +147,4 @@ func (e *Editor) apply(a *broadsheet.Article, in *broadsheet.ArticleInput) error
 		a.PublishedAt = e.Now().UTC()
 	}
 	return nil
-}
-
-// summarize cuts plain text at a word boundary near max runes.
-func summarize(text string, max int) string {
-	if utf8.RuneCountInString(text) <= max {
-		return text
-	}
-	r := []rune(text)[:max]
-	cut := string(r)
-	if i := strings.LastIndexByte(cut, ' '); i > max/2 {
-		cut = cut[:i]
-	}
-	return strings.TrimRight(cut, " ,.;:") + "…"
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"broadsheet/internal/broadsheet"
 	"broadsheet/internal/htmltext"
 	"broadsheet/internal/richtext"
 )
@@ -13,12 +14,12 @@ import (
 // word near 200 characters.
 func TestSummaryIsThePlainTextOfTheBody(t *testing.T) {
 	html, _ := richtext.Markdown("# Title\n\nSome *text* & more")
-	if got := summarize(htmltext.PlainText(html), 200); !strings.Contains(got, "Some text & more") {
+	if got := broadsheet.Excerpt(htmltext.PlainText(html), 200); !strings.Contains(got, "Some text & more") {
 		t.Errorf("summary = %q", got)
 	}
 	long := strings.Repeat("word ", 100)
-	got := summarize(long, 200)
-	if !strings.HasSuffix(got, "…") || len([]rune(got)) > 201 || strings.Contains(got, "wor…") {
+	got := broadsheet.Excerpt(long, 200)
+	if !strings.HasSuffix(got, "…") || len([]rune(got)) > 200 || strings.Contains(got, "wor…") {
 		t.Errorf("long summary = %q", got)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"broadsheet/internal/handlers/comments"
 	"broadsheet/internal/handlers/editor"
 	"broadsheet/internal/handlers/indexer"
+	"broadsheet/internal/handlers/pages"
 	"broadsheet/internal/handlers/search"
 )
 
@@ -19,6 +20,7 @@ var Functions = map[string]Factory{
 	"functions/editor":   Typed(editor.New),
 	"functions/search":   Typed(search.New),
 	"functions/indexer":  Typed(indexer.New),
+	"functions/pages":    Typed(pages.New),
 }
 
 // Typed adapts a handler package's typed factory to a Factory: the package

@@ -97,6 +97,8 @@ func TestFunctionsMergeGlobals(t *testing.T) {
 		"SearchFunction":   {"functions/search", 10, map[string]string{"TABLE_NAME": "local-table", "LOG_LEVEL": "INFO", "SIGNING_SECRET": secret}},
 		"EditorFunction":   {"functions/editor", 10, map[string]string{"TABLE_NAME": "local-table", "LOG_LEVEL": "INFO", "SIGNING_SECRET": secret}},
 		"IndexerFunction":  {"functions/indexer", 60, map[string]string{"TABLE_NAME": "local-table", "LOG_LEVEL": "INFO", "INDEXER_PARALLEL": "4"}},
+		"PagesFunction": {"functions/pages", 10, map[string]string{"TABLE_NAME": "local-table", "LOG_LEVEL": "INFO", "SITE_URL": "", "SITE_NAME": "Broadsheet",
+			"SITE_DESCRIPTION": "The latest news, analysis and comment.", "ASSETS_URL": "", "PUBLIC_API_URL": "", "SITE_LANGUAGE": "en", "FEED_CONTENT": "summary"}},
 	}
 	if len(tpl.Functions) != len(want) {
 		t.Fatalf("functions = %d, want %d", len(tpl.Functions), len(want))

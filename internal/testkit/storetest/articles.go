@@ -16,6 +16,8 @@ import (
 type ArticleStore interface {
 	broadsheet.ArticleStore
 	ArticleIDBySlug(ctx context.Context, slug string) (string, error)
+	PublishedInRange(ctx context.Context, from, to time.Time, limit int, after map[string]string) (broadsheet.Page[*broadsheet.Article], error)
+	OldestPublished(ctx context.Context) (time.Time, bool, error)
 }
 
 // articleNow is the fixed clock of the article cases.
@@ -43,6 +45,7 @@ func RunArticles(t *testing.T, newStore func(t *testing.T) ArticleStore) {
 		{"DeleteRemovesEverything", deleteRemovesEverything},
 		{"DeleteStaleVersion", deleteStaleVersion},
 		{"EditorListsByStatusPaged", editorListsByStatusPaged},
+		{"PublishedInRangeForSitemaps", publishedInRangeForSitemaps},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.run(t, newStore(t)) })
@@ -482,5 +485,47 @@ func editorListsByStatusPaged(t *testing.T, st ArticleStore) {
 	page, err := st.ArticlesByStatus(context.Background(), "", 1, nil)
 	if err != nil || len(page.Items) != 1 || page.Items[0].Body != "body" || page.Items[0].Author.Bio != "Reporter" {
 		t.Errorf("editors' list item: %+v, %v", page.Items, err)
+	}
+}
+
+// publishedInRangeForSitemaps: a date range of the feed index, newest first,
+// both ends inclusive, drafts never; the oldest published date starts the
+// sitemap index.
+func publishedInRangeForSitemaps(t *testing.T, st ArticleStore) {
+	ctx := context.Background()
+	if _, ok, err := st.OldestPublished(ctx); err != nil || ok {
+		t.Fatalf("empty store: oldest ok=%v err=%v", ok, err)
+	}
+	day := func(d int) time.Time { return time.Date(2026, 10, d, 8, 0, 0, 0, time.UTC) }
+	create(t, st,
+		newArticle("r1", "sept-30", broadsheet.StatusPublished, time.Date(2026, 9, 30, 23, 59, 59, 0, time.UTC)),
+		newArticle("r2", "oct-1", broadsheet.StatusPublished, time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)),
+		newArticle("r3", "oct-2", broadsheet.StatusPublished, day(2)),
+		newArticle("r4", "oct-3", broadsheet.StatusPublished, day(3)),
+		newArticle("r5", "oct-draft", broadsheet.StatusDraft, day(3)),
+		newArticle("r6", "nov-1", broadsheet.StatusPublished, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)),
+	)
+	oldest, ok, err := st.OldestPublished(ctx)
+	if err != nil || !ok || !oldest.Equal(time.Date(2026, 9, 30, 23, 59, 59, 0, time.UTC)) {
+		t.Errorf("oldest %v %v %v", oldest, ok, err)
+	}
+	from, to := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 10, 31, 23, 59, 59, 999999000, time.UTC)
+	var got []*broadsheet.Article
+	var after map[string]string
+	for range 5 {
+		page, err := st.PublishedInRange(ctx, from, to, 2, after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, page.Items...)
+		if after = page.Next; after == nil {
+			break
+		}
+	}
+	if s := fmt.Sprint(slugsOf(got)); s != "[oct-3 oct-2 oct-1]" {
+		t.Errorf("October: %s, want [oct-3 oct-2 oct-1]", s)
+	}
+	if len(got) > 0 && (got[0].Title == "" || got[0].PublishedAt.IsZero()) {
+		t.Errorf("range items carry summaries: %+v", got[0])
 	}
 }

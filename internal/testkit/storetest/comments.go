@@ -19,6 +19,7 @@ type CommentStore interface {
 	CreateArticle(ctx context.Context, a *broadsheet.Article) error
 	ArticleByID(ctx context.Context, id string) (*broadsheet.Article, error)
 	DeleteArticle(ctx context.Context, a *broadsheet.Article) error
+	LatestApprovedComments(ctx context.Context, articleID string, limit int) ([]*broadsheet.Comment, error)
 }
 
 // commentNow is the fixed clock of the comment cases.
@@ -297,6 +298,13 @@ func approvedListOldestFirstPaged(t *testing.T, st CommentStore) {
 	p := newComment(a, "", "pending", broadsheet.CommentPending)
 	o := newComment(other, "", "other article", broadsheet.CommentApproved)
 	store(t, st, p, o)
+	latest, err := st.LatestApprovedComments(ctx, a.ID, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if newest := want[len(want)-3:]; ids(latest) != ids([]*broadsheet.Comment{newest[2], newest[1], newest[0]}) {
+		t.Errorf("latest approved %s, want the three newest, newest first", ids(latest))
+	}
 	got := readAll(t, func(after map[string]string) (broadsheet.Page[*broadsheet.Comment], error) {
 		return st.ApprovedComments(ctx, a.ID, 2, after)
 	})
