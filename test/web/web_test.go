@@ -187,6 +187,52 @@ func TestReaderPage(t *testing.T) {
 		tb.clean()
 	})
 
+	t.Run("server-rendered article: complete without JavaScript, enhanced with it, stable layout", func(t *testing.T) {
+		// JavaScript off: what a crawler or a reader with scripts blocked gets.
+		off := e.newTab(t)
+		off.do(chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+			return err
+		}), chromedp.Navigate(e.api+"/a/"+url.PathEscape(slug)))
+		type view struct {
+			Title, Canonical, Bio, OG string
+			Paragraphs, Tags          int
+			Form                      bool
+		}
+		const probe = `(() => ({
+			Title: document.querySelector("#story-title")?.textContent ?? "",
+			Canonical: document.querySelector("link[rel=canonical]")?.href ?? "",
+			Bio: document.querySelector(".author-bio .bio")?.textContent ?? "",
+			OG: document.querySelector("meta[property='og:title']")?.content ?? "",
+			Paragraphs: document.querySelectorAll(".story-body p").length,
+			Tags: document.querySelectorAll(".story-footer .tags a").length,
+			Form: !!document.querySelector("#comment-form"),
+		}))()`
+		v := eval[view](off, probe)
+		if v.Title != peaceTitle || v.OG != peaceTitle || v.Bio != peaceBio || v.Paragraphs == 0 || v.Tags != 2 ||
+			!strings.HasSuffix(v.Canonical, "/a/"+url.PathEscape(slug)) || v.Form {
+			t.Errorf("without JavaScript: %+v\n%s", v, off.state())
+		}
+		// JavaScript on: the same page gains the comment form and search.
+		for _, size := range [][2]int64{{412, 823}, {1280, 900}} {
+			tb := e.newTab(t)
+			tb.do(chromedp.EmulateViewport(size[0], size[1]))
+			tb.open(e.api + "/a/" + url.PathEscape(slug))
+			if v := eval[view](tb, probe); !v.Form || v.Title != peaceTitle {
+				t.Errorf("%dx%d with JavaScript: %+v\n%s", size[0], size[1], v, tb.state())
+			}
+			if cls := eval[float64](tb, cumulativeLayoutShift); cls >= 0.1 {
+				t.Errorf("%dx%d: article page CLS %.3f, want < 0.1", size[0], size[1], cls)
+			}
+			tb.open(e.api + "/")
+			if cls := eval[float64](tb, cumulativeLayoutShift); cls >= 0.1 {
+				t.Errorf("%dx%d: home page CLS %.3f, want < 0.1", size[0], size[1], cls)
+			}
+			tb.clean()
+		}
+		off.clean()
+	})
+
 	t.Run("unknown article says not found", func(t *testing.T) {
 		tb := e.newTab(t)
 		tb.open(e.api + "/?article=no-such-article")
@@ -492,6 +538,16 @@ var enterKey = chromedp.Func(func(ctx context.Context, t *chromedp.Target) error
 })
 
 // setValue sets a form field's value by element id.
+// cumulativeLayoutShift sums the page's layout shifts so far (not caused by
+// input), as Lighthouse's CLS does for a load.
+const cumulativeLayoutShift = `new Promise((done) => {
+	let sum = 0;
+	new PerformanceObserver((list) => {
+		for (const e of list.getEntries()) if (!e.hadRecentInput) sum += e.value;
+	}).observe({ type: "layout-shift", buffered: true });
+	setTimeout(() => done(sum), 300);
+})`
+
 func (tb *tab) setValue(id, value string) {
 	tb.t.Helper()
 	if !eval[bool](tb, `(() => { const f = document.getElementById(`+js(id)+`); if (!f) return false; f.value = `+js(value)+`; return true; })()`) {

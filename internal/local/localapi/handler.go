@@ -2,8 +2,10 @@ package localapi
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -608,8 +610,54 @@ func (h *Handler) serveStatic(w http.ResponseWriter, r *http.Request) bool {
 	case ".css":
 		w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	}
-	http.ServeFileFS(w, r, fsys, name)
+	serveAsset(w, r, fsys, name)
 	return true
+}
+
+// StaticCacheControl is what the local server sends with web/ files: a
+// short fresh life, a long stale one, and an ETag to revalidate against, so
+// a reload costs a 304 and an edited file shows within minutes. The deployed
+// page gets the same from its upload (README, "Deploying").
+const StaticCacheControl = "public, max-age=300, stale-while-revalidate=86400"
+
+// serveAsset answers a static file with a content ETag (If-None-Match → 304)
+// and gzip when the client accepts it, as CloudFront's Compress does.
+func serveAsset(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string) {
+	body, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		http.Error(w, "cannot read "+name, http.StatusInternalServerError)
+		return
+	}
+	sum := sha256.Sum256(body)
+	tag := `"` + hex.EncodeToString(sum[:12]) + `"`
+	h := w.Header()
+	h.Set("ETag", tag)
+	h.Set("Cache-Control", StaticCacheControl)
+	h.Add("Vary", "Accept-Encoding")
+	if h.Get("Content-Type") == "" {
+		h.Set("Content-Type", mime.TypeByExtension(path.Ext(name)))
+	}
+	if inm := r.Header.Get("If-None-Match"); inm != "" && (inm == tag || inm == "W/"+tag || inm == "*") {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	if len(body) > 1024 && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		h.Set("Content-Encoding", "gzip")
+		h.Set("ETag", `W/`+tag) // a different byte sequence of the same content
+		w.WriteHeader(http.StatusOK)
+		if r.Method == http.MethodHead {
+			return
+		}
+		zw := gzip.NewWriter(w)
+		_, _ = zw.Write(body)
+		_ = zw.Close()
+		return
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
 }
 
 func newGatewayRequestID() string {
