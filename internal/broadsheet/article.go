@@ -2,6 +2,7 @@ package broadsheet
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -73,7 +74,8 @@ type ArticleInput struct {
 	PublishedAt  string   `json:"publishedAt"` // RFC 3339; parsed by Validate
 	CommentsOpen *bool    `json:"commentsOpen"`
 
-	publishedAt time.Time
+	publishedAt  time.Time
+	unusableTags []string // tags with no letters or digits: refused, never dropped
 }
 
 // PublishedTime is the validated publishedAt, zero when none was given.
@@ -90,6 +92,12 @@ func (in *ArticleInput) Normalize() {
 	in.PublishedAt = strings.TrimSpace(in.PublishedAt)
 	if in.Status == "" {
 		in.Status = StatusDraft
+	}
+	in.unusableTags = nil
+	for _, t := range in.Tags {
+		if Slugify(t) == "" {
+			in.unusableTags = append(in.unusableTags, t)
+		}
 	}
 	in.Tags = NormalizeTags(in.Tags)
 	if in.Slug == "" {
@@ -127,6 +135,9 @@ func (in *ArticleInput) Validate() error {
 		if utf8.RuneCountInString(t) > MaxTagRunes {
 			f.Add("tags", "a tag is too long")
 		}
+	}
+	if len(in.unusableTags) > 0 {
+		f.Add("tags", fmt.Sprintf("%q has no letters or digits to make a tag of", in.unusableTags[0]))
 	}
 	if in.PublishedAt != "" {
 		t, err := time.Parse(time.RFC3339, in.PublishedAt)

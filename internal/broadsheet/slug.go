@@ -1,25 +1,25 @@
 package broadsheet
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
-// MaxSlugLen is the contract's limit on a slug's length, in bytes (a slug is ASCII).
+// MaxSlugLen is the contract's limit on a slug's length, in characters.
 const MaxSlugLen = 120
 
-var slugPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
-
-// ValidSlug reports whether s is a slug as the contract defines it: lower-case
-// ASCII letters and digits in words joined by single hyphens, at most
-// MaxSlugLen characters.
-func ValidSlug(s string) bool { return len(s) <= MaxSlugLen && slugPattern.MatchString(s) }
+// ValidSlug reports whether s is a slug as the contract defines it: Unicode
+// letters, digits and marks in lower case, NFC, in words joined by single
+// hyphens, at most MaxSlugLen characters, and in the canonical form Slugify
+// gives (Latin letters are ASCII: "strasse", never "straße"), so that one
+// headline can never have two slugs. Every ASCII slug of the first contract
+// (`^[a-z0-9]+(?:-[a-z0-9]+)*$`, ≤ 120) stays valid.
+func ValidSlug(s string) bool {
+	return s != "" && len(s) <= 4*MaxSlugLen && Slugify(s) == s
+}
 
 // latinLetters spells the Latin letters that Unicode does not decompose into
 // an ASCII base letter plus combining marks, so stripping marks alone would
@@ -45,57 +45,109 @@ var latinLetters = map[rune]string{
 // "pakistan-s".
 func isApostrophe(r rune) bool { return r == '\'' || r == '’' || r == 'ʼ' }
 
-// Slugify turns a title, a tag or an author's name into a slug: Latin
-// letters folded to ASCII (diacritics stripped, ß → ss, Ł → l, æ → ae, …),
-// lower case, every run of anything else one hyphen, and cut at a word
-// boundary to MaxSlugLen. Scripts with no Latin letters (Urdu, Arabic, Hindi,
-// Chinese, …) give "": the caller decides what that means (the editor API
-// asks for an explicit slug; an import may fall back to an id).
+// Slugify turns a title, a tag or an author's name into a slug. Latin
+// letters fold to ASCII the way readers expect (diacritics stripped, ß → ss,
+// Ł → l, æ → ae, …); other scripts keep their letters, lower-cased where they
+// have case, with the marks that are part of a letter (Devanagari vowel
+// signs) and without the optional ones (Arabic harakat, tatweel) or invisible
+// joiners; digits stay, full-width ones as ASCII. Every run of anything else
+// is one hyphen, and the slug is cut at a word boundary to MaxSlugLen
+// characters. Only text with no letters or digits at all gives "".
 func Slugify(s string) string {
-	// NFKD splits "é" into "e" plus a combining accent and ligatures such as
-	// "ﬁ" into "fi"; the chain is built per call because transformers keep state.
-	stripMarks := transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn)))
-	folded, _, err := transform.String(stripMarks, s)
-	if err != nil {
-		folded = s // invalid UTF-8 runes then fall through as separators
-	}
+	s = norm.NFC.String(strings.ToValidUTF8(s, " "))
 	var b strings.Builder
-	pendingHyphen := false
-	word := func(w string) {
+	pendingHyphen, afterLetter := false, false
+	write := func(w string) {
 		if pendingHyphen && b.Len() > 0 {
 			b.WriteByte('-')
 		}
 		pendingHyphen = false
 		b.WriteString(w)
 	}
-	for _, r := range strings.ToLower(folded) {
+	for _, r := range s {
 		switch {
-		case isApostrophe(r):
-		case r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
-			word(string(r))
-		case latinLetters[r] != "":
-			word(latinLetters[r])
+		case isApostrophe(r), r == '\u200c', r == '\u200d', r == '\u0640':
+			// Joins the letters around it: "Pakistan's" → "pakistans"; ZWNJ,
+			// ZWJ and tatweel only shape the letters.
+		case r < utf8.RuneSelf:
+			if afterLetter = unicode.IsLetter(r) || unicode.IsDigit(r); afterLetter {
+				write(string(unicode.ToLower(r)))
+			} else {
+				pendingHyphen = true
+			}
+		case unicode.Is(unicode.Latin, r):
+			write(foldLatin(r))
+			afterLetter = false // marks on Latin letters were folded away
+		case unicode.IsDigit(r):
+			if d := norm.NFKC.String(string(r)); len(d) == 1 && d[0] >= '0' && d[0] <= '9' {
+				write(d)
+			} else {
+				write(string(r))
+			}
+			afterLetter = true
+		case unicode.IsLetter(r):
+			write(string(unicode.ToLower(r)))
+			afterLetter = true
+		case unicode.In(r, unicode.Mn, unicode.Mc) && afterLetter:
+			if !isArabicHaraka(r) {
+				b.WriteRune(r)
+			}
 		default:
-			pendingHyphen = true
+			pendingHyphen, afterLetter = true, false
 		}
 	}
 	return cutSlug(b.String())
 }
 
-// cutSlug shortens a well-formed slug to MaxSlugLen, at the last hyphen when
-// one falls in the second half, so that a long title keeps whole words.
-func cutSlug(s string) string {
-	if len(s) <= MaxSlugLen {
+// foldLatin spells a non-ASCII Latin letter in ASCII: its base letter
+// without marks (NFKD also splits ligatures such as "ﬁ"), or the spelling
+// latinLetters gives the letters that have no base letter.
+func foldLatin(r rune) string {
+	r = unicode.ToLower(r)
+	if s, ok := latinLetters[r]; ok {
 		return s
 	}
-	if s[MaxSlugLen] == '-' {
-		return s[:MaxSlugLen]
+	var b strings.Builder
+	for _, x := range norm.NFKD.String(string(r)) {
+		switch {
+		case x < utf8.RuneSelf && (unicode.IsLetter(x) || unicode.IsDigit(x)):
+			b.WriteRune(unicode.ToLower(x))
+		case latinLetters[unicode.ToLower(x)] != "":
+			b.WriteString(latinLetters[unicode.ToLower(x)])
+		}
 	}
-	cut := s[:MaxSlugLen]
-	if i := strings.LastIndexByte(cut, '-'); i > MaxSlugLen/2 {
-		return cut[:i]
+	return b.String()
+}
+
+// isArabicHaraka is an optional Arabic-script vowel or reading mark (the
+// harakat, shadda, sukun, superscript alef, Quranic marks): text is written
+// with or without them, so a slug never keeps them.
+func isArabicHaraka(r rune) bool {
+	return (r >= 0x064B && r <= 0x065F) || r == 0x0670 || (r >= 0x06D6 && r <= 0x06ED) || (r >= 0x08D3 && r <= 0x08FF)
+}
+
+// cutSlug shortens a well-formed slug to MaxSlugLen characters, at the last
+// hyphen when one falls in the second half, so that a long title keeps whole
+// words.
+func cutSlug(s string) string {
+	r := []rune(s)
+	if len(r) <= MaxSlugLen {
+		return s
 	}
-	return strings.TrimRight(cut, "-")
+	if r[MaxSlugLen] == '-' {
+		return string(r[:MaxSlugLen])
+	}
+	cut := r[:MaxSlugLen]
+	for i := len(cut) - 1; i > MaxSlugLen/2; i-- {
+		if cut[i] == '-' {
+			return string(cut[:i])
+		}
+	}
+	// No word boundary: cut, but never between a letter and its marks.
+	for len(cut) > 1 && unicode.In(cut[len(cut)-1], unicode.Mn, unicode.Mc) {
+		cut = cut[:len(cut)-1]
+	}
+	return strings.TrimRight(string(cut), "-")
 }
 
 // NormalizeTags turns tags into the slugs the server stores ("New York" →

@@ -28,15 +28,21 @@ func TestSlugifyHeadlines(t *testing.T) {
 		{"Czech", "Průzkum: Češi chtějí euro", "pruzkum-cesi-chteji-euro"},
 		{"Romanian", "Guvernul își asumă răspunderea", "guvernul-isi-asuma-raspunderea"},
 		{"ligature", "Oﬃcial ﬁgures", "official-figures"},
-		{"mixed scripts", "Budget 2026: بجٹ پر بحث", "budget-2026"},
+		{"mixed scripts", "Budget 2026: بجٹ پر بحث", "budget-2026-بجٹ-پر-بحث"},
 		{"already a slug", "pm-us-visit-afghan-peace-talks", "pm-us-visit-afghan-peace-talks"},
 		{"separators only", "  --a--b--  ", "a-b"},
-		// No Latin letters: no slug. The editor API then asks for one
-		// (TestTitleWithoutLatinLettersNeedsASlug).
-		{"Urdu", "وزیراعظم کا دورہ امریکہ: افغان امن مذاکرات دوبارہ شروع", ""},
-		{"Arabic", "محادثات السلام تستأنف في الدوحة", ""},
-		{"Hindi", "बजट सत्र में हंगामा", ""},
-		{"Chinese", "北京时间", ""},
+		// Other scripts keep their letters (percent-encoded on the wire).
+		{"Urdu", "وزیراعظم کا دورہ امریکہ: افغان امن مذاکرات دوبارہ شروع", "وزیراعظم-کا-دورہ-امریکہ-افغان-امن-مذاکرات-دوبارہ-شروع"},
+		{"Urdu with ZWNJ and digits", "بجٹ\u200c ۲۰۲۶", "بجٹ-۲۰۲۶"},
+		{"Arabic", "محادثات السلام تستأنف في الدوحة", "محادثات-السلام-تستأنف-في-الدوحة"},
+		{"Arabic harakat and tatweel are optional", "مُحَادَثَات الســلام", "محادثات-السلام"},
+		{"Hindi keeps its vowel signs", "बजट सत्र में हंगामा", "बजट-सत्र-में-हंगामा"},
+		{"Bengali", "ঢাকায় বৃষ্টি", "ঢাকায়-বৃষ্টি"},
+		{"Russian lowers", "Выборы в Москве", "выборы-в-москве"},
+		{"Greek", "Αθήνα: Εκλογές", "αθήνα-εκλογές"},
+		{"Chinese", "北京时间", "北京时间"},
+		{"full-width digits", "Ｇ２０ summit", "g20-summit"},
+		{"nothing to keep", "!!! — ???", ""},
 		{"empty", "", ""},
 	}
 	for _, tt := range tests {
@@ -56,6 +62,10 @@ func TestSlugifyCutsLongTitlesAtAWord(t *testing.T) {
 	words := strings.Repeat("word ", 40) // 199 characters as a slug
 	if got, want := Slugify(words), strings.TrimSuffix(strings.Repeat("word-", 24), "-"); got != want {
 		t.Errorf("got %q (%d), want %q", got, len(got), want)
+	}
+	urdu := Slugify(strings.Repeat("پاکستان ", 30)) // 240 characters as a slug
+	if n := len([]rune(urdu)); n > MaxSlugLen || n < MaxSlugLen-8 || !ValidSlug(urdu) {
+		t.Errorf("Urdu cut to %d characters: %q", n, urdu)
 	}
 	exact := strings.Repeat("abcd-", 24) + "x" // the 121st character starts a word
 	if got := Slugify(exact); got != strings.Repeat("abcd-", 23)+"abcd" {
@@ -84,7 +94,13 @@ func TestValidSlug(t *testing.T) {
 		"-leading":                        false,
 		"trailing-":                       false,
 		"under_score":                     false,
-		"straße":                          false,
+		"straße":                          false, // not canonical: "strasse"
+		"café":                            false,
+		"بجٹ-پر-بحث":                      true,
+		"बजट-सत्र-में":                    true,
+		"Выборы":                          false,
+		"выборы":                          true,
+		"مُحَادَثَات":                     false, // harakat are not kept
 		"caf%C3%A9":                       false,
 		"space in":                        false,
 		strings.Repeat("ab-", 40) + "c":   false, // 121 characters
@@ -96,28 +112,26 @@ func TestValidSlug(t *testing.T) {
 	}
 }
 
-// The editor API derives a slug from the title when none is sent; a title
-// with no Latin letters derives none, and the answer names the slug field so
-// the editor knows to send one.
-func TestTitleWithoutLatinLettersNeedsASlug(t *testing.T) {
+// A title in any script derives a slug; only a title with no letters or
+// digits needs one sent, and the answer names the slug field.
+func TestTitleWithoutLettersNeedsASlug(t *testing.T) {
 	in := ArticleInput{Title: "بجٹ پر بحث", Body: "متن", Author: Author{Name: "Amina Qureshi"}}
+	in.Normalize()
+	if err := in.Validate(); err != nil || in.Slug != "بجٹ-پر-بحث" {
+		t.Fatalf("Urdu title: slug %q, %v", in.Slug, err)
+	}
+	in = ArticleInput{Title: "???", Body: "متن", Author: Author{Name: "Amina Qureshi"}}
 	in.Normalize()
 	err := in.Validate()
 	var e *Error
 	if !errors.As(err, &e) || e.Code != CodeValidation || e.Fields["slug"] == "" || len(e.Fields) != 1 {
 		t.Fatalf("Validate() = %v, want only a slug field error", err)
 	}
-
-	in = ArticleInput{Title: "بجٹ پر بحث", Body: "متن", Author: Author{Name: "Amina Qureshi"}, Slug: "budget-debate"}
-	in.Normalize()
-	if err := in.Validate(); err != nil {
-		t.Fatalf("with an explicit slug: %v", err)
-	}
 }
 
 func TestNormalizeTags(t *testing.T) {
-	got := NormalizeTags([]string{"New York", "pakistan", "Pakistan", "Łódź", "بجٹ", "", "new-york"})
-	want := []string{"new-york", "pakistan", "lodz"}
+	got := NormalizeTags([]string{"New York", "pakistan", "Pakistan", "Łódź", "بجٹ", "", "new-york", "پاکستان"})
+	want := []string{"new-york", "pakistan", "lodz", "بجٹ", "پاکستان"}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("NormalizeTags = %q, want %q", got, want)
 	}
@@ -141,4 +155,20 @@ func FuzzSlugify(f *testing.F) {
 			t.Fatalf("Slugify(%q) = %q, but Slugify(%q) = %q", s, got, got, again)
 		}
 	})
+}
+
+// A tag is never dropped silently: one in any script is kept, one with no
+// letters or digits is a validation error naming the tags field.
+func TestTagsAreKeptOrRefused(t *testing.T) {
+	in := ArticleInput{Title: "وزیراعظم کا دورہ", Body: "متن", Author: Author{Name: "Amina Qureshi"}, Tags: []string{"پاکستان", "Diplomacy"}}
+	in.Normalize()
+	if err := in.Validate(); err != nil || strings.Join(in.Tags, ",") != "پاکستان,diplomacy" {
+		t.Fatalf("tags %q, %v", in.Tags, err)
+	}
+	in = ArticleInput{Title: "Budget", Body: "b", Author: Author{Name: "A"}, Tags: []string{"economy", "!!!"}}
+	in.Normalize()
+	var e *Error
+	if err := in.Validate(); !errors.As(err, &e) || !strings.Contains(e.Fields["tags"], `"!!!"`) {
+		t.Fatalf("Validate() = %v, want a tags field error naming the tag", err)
+	}
 }

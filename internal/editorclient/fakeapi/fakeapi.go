@@ -13,6 +13,7 @@
 package fakeapi
 
 import (
+	"broadsheet/internal/broadsheet"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -240,8 +241,6 @@ func writeErr(w http.ResponseWriter, status int, code, msg string, fields map[st
 	writeJSON(w, status, map[string]any{"error": e})
 }
 
-var slugRe = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
-
 func (s *Server) nextID(prefix string) string {
 	s.seq++
 	return fmt.Sprintf("%s%04d", prefix, s.seq)
@@ -322,7 +321,7 @@ func (s *Server) validateArticle(w http.ResponseWriter, r *http.Request) (*artic
 	if in.Author == nil || strings.TrimSpace(in.Author.Name) == "" {
 		fields["author.name"] = "required"
 	}
-	if in.Slug != "" && (len(in.Slug) > 120 || !slugRe.MatchString(in.Slug)) {
+	if in.Slug != "" && !broadsheet.ValidSlug(in.Slug) { // the server's own rule
 		fields["slug"] = "invalid"
 	}
 	if in.Status == "" {
@@ -349,7 +348,7 @@ func (s *Server) validateArticle(w http.ResponseWriter, r *http.Request) (*artic
 		return nil, false
 	}
 	if in.Slug == "" {
-		in.Slug = strings.Trim(regexp.MustCompile(`[^a-z0-9]+`).ReplaceAllString(strings.ToLower(in.Title), "-"), "-")
+		in.Slug = broadsheet.Slugify(in.Title)
 	}
 	return &in, true
 }
