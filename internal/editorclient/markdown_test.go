@@ -47,16 +47,16 @@ func TestParseMarkdown(t *testing.T) {
 
 func TestParseMarkdownErrors(t *testing.T) {
 	for name, src := range map[string]string{
-		"no front matter":      "# Title\n",
-		"not closed":           "---\ntitle: x\n",
-		"no title":             "---\nauthor: A\n---\nx\n",
-		"no author":            "---\ntitle: T\n---\nx\n",
-		"bad status":           "---\ntitle: T\nauthor: A\nstatus: live\n---\nx\n",
-		"bad time":             "---\ntitle: T\nauthor: A\npublishedAt: yesterday\n---\nx\n",
-		"bad slug":             "---\ntitle: T\nauthor: A\nslug: Not_Valid\n---\nx\n",
-		"empty body":           "---\ntitle: T\nauthor: A\n---\n\n",
-		"bad yaml":             "---\ntitle: [unclosed\n---\nx\n",
-		"no letters in title":  "---\ntitle: ???\nauthor: A\n---\nx\n",
+		"no front matter":     "# Title\n",
+		"not closed":          "---\ntitle: x\n",
+		"no title":            "---\nauthor: A\n---\nx\n",
+		"no author":           "---\ntitle: T\n---\nx\n",
+		"bad status":          "---\ntitle: T\nauthor: A\nstatus: live\n---\nx\n",
+		"bad time":            "---\ntitle: T\nauthor: A\npublishedAt: yesterday\n---\nx\n",
+		"bad slug":            "---\ntitle: T\nauthor: A\nslug: Not_Valid\n---\nx\n",
+		"empty body":          "---\ntitle: T\nauthor: A\n---\n\n",
+		"bad yaml":            "---\ntitle: [unclosed\n---\nx\n",
+		"no letters in title": "---\ntitle: ???\nauthor: A\n---\nx\n",
 	} {
 		if _, _, err := editorclient.ParseMarkdown([]byte(src)); err == nil {
 			t.Errorf("%s: no error", name)
