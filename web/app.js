@@ -325,7 +325,7 @@ function loadMoreButton(label, next, fetchPage, appendItems) {
 // Article lists (home, tag, author)
 
 function summaryItem(a) {
-  const item = el('li', { class: 'teaser' });
+  const item = el('li', { class: 'teaser', dir: 'auto' });
   const heading = el('h2', { class: 'teaser-title' }, el('a', { href: articleHref(a.slug) }, a.title));
   const meta = el('p', { class: 'meta' },
     a.author?.name ? ['By ', authorLink(a.author.name)] : null,
@@ -386,7 +386,7 @@ async function renderList() {
 function resultItem(r) {
   const titleLink = el('a', { href: articleHref(r.slug) });
   titleLink.append(r.highlights?.title ? markedFragment(r.highlights.title) : document.createTextNode(r.title));
-  const item = el('li', { class: 'teaser result' }, el('h2', { class: 'teaser-title' }, titleLink));
+  const item = el('li', { class: 'teaser result', dir: 'auto' }, el('h2', { class: 'teaser-title' }, titleLink));
   const snippet = el('p', { class: 'summary' });
   if (r.highlights?.snippet) snippet.append(markedFragment(r.highlights.snippet));
   else if (r.summary) snippet.textContent = r.summary;
@@ -452,6 +452,15 @@ async function renderSearch(q) {
 // ---------------------------------------------------------------------------
 // One article
 
+// rtlLanguage: languages written right to left (their usual script), by the
+// primary subtag of a BCP 47 tag, unless the tag names another script.
+const RTL_LANGUAGES = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'ks', 'ku', 'ps', 'sd', 'syr', 'ug', 'ur', 'yi']);
+function rtlLanguage(tag) {
+  const parts = String(tag).toLowerCase().split('-');
+  if (parts.some((p) => p === 'latn' || p === 'cyrl')) return false;
+  return parts.includes('arab') || parts.includes('hebr') || RTL_LANGUAGES.has(parts[0]);
+}
+
 async function renderArticle(slug) {
   let article;
   try {
@@ -493,7 +502,10 @@ async function renderArticle(slug) {
   const tags = tagList(article.tags, 'Topics');
   if (tags) footer.append(el('div', { class: 'topics' }, el('h2', { class: 'small-head' }, 'Topics'), tags));
 
-  const story = el('article', { class: 'story', 'aria-labelledby': 'story-title' },
+  // The article's own language and direction (an Urdu story on an English
+  // site reads right to left); without one, the page's.
+  const langAttrs = article.lang ? { lang: article.lang, dir: rtlLanguage(article.lang) ? 'rtl' : 'ltr' } : {};
+  const story = el('article', { class: 'story', 'aria-labelledby': 'story-title', ...langAttrs },
     el('header', { class: 'story-head' },
       kicker,
       el('h1', { id: 'story-title', text: article.title }),
@@ -595,7 +607,7 @@ function commentsSection(article) {
     const replyButton = el('button', { type: 'button', class: 'link-button reply', 'aria-label': `Reply to ${c.name}` }, 'Reply');
     replyButton.addEventListener('click', () => setReply(c));
     const li = el('li', { class: 'comment', id: `comment-${c.id}`, 'data-id': c.id },
-      el('article', { 'aria-label': `Comment by ${c.name}` },
+      el('article', { 'aria-label': `Comment by ${c.name}`, dir: 'auto' },
         el('header', { class: 'comment-head' }, name, ' ', timeEl(c.createdAt, true)),
         body,
         form.hidden ? null : el('p', { class: 'comment-actions' }, replyButton)),

@@ -35,6 +35,7 @@ type Article struct {
 	UpdatedAt    time.Time         `json:"updatedAt"`
 	CommentCount int64             `json:"commentCount"`
 	BodyHTML     string            `json:"bodyHtml"`
+	Lang         string            `json:"lang,omitempty"` // BCP 47; absent: the site's language
 }
 
 // EditorArticle adds what editors need: the Markdown body, status, version
@@ -83,7 +84,7 @@ func ArticleOf(a *broadsheet.Article) Article {
 	return Article{
 		ID: a.ID, Slug: a.Slug, Title: a.Title, Summary: a.Summary, Author: a.Author, Tags: tags(a.Tags),
 		PublishedAt: utcPtr(a.PublishedAt), UpdatedAt: a.UpdatedAt.UTC().Truncate(time.Second),
-		CommentCount: a.CommentCount, BodyHTML: a.BodyHTML,
+		CommentCount: a.CommentCount, BodyHTML: a.BodyHTML, Lang: a.Lang,
 	}
 }
 

@@ -3,6 +3,7 @@ package broadsheet
 import (
 	"context"
 	"fmt"
+	"golang.org/x/text/language"
 	"sort"
 	"strings"
 	"time"
@@ -44,6 +45,9 @@ type Article struct {
 	Version      int64
 	CommentsOpen bool
 	CommentCount int64
+	// Lang is the article's BCP 47 language tag ("ur", "en-GB"); "" means
+	// the site's language.
+	Lang string
 }
 
 // VisibleAt reports whether readers may see the article at time now.
@@ -73,6 +77,7 @@ type ArticleInput struct {
 	Status       Status   `json:"status"`
 	PublishedAt  string   `json:"publishedAt"` // RFC 3339; parsed by Validate
 	CommentsOpen *bool    `json:"commentsOpen"`
+	Lang         string   `json:"lang"` // BCP 47; "" for the site's language
 
 	publishedAt  time.Time
 	unusableTags []string // tags with no letters or digits: refused, never dropped
@@ -90,6 +95,7 @@ func (in *ArticleInput) Normalize() {
 	in.Author.Bio = CleanText(in.Author.Bio)
 	in.Slug = strings.TrimSpace(in.Slug)
 	in.PublishedAt = strings.TrimSpace(in.PublishedAt)
+	in.Lang = strings.TrimSpace(in.Lang)
 	if in.Status == "" {
 		in.Status = StatusDraft
 	}
@@ -134,6 +140,14 @@ func (in *ArticleInput) Validate() error {
 	for _, t := range in.Tags {
 		if utf8.RuneCountInString(t) > MaxTagRunes {
 			f.Add("tags", "a tag is too long")
+		}
+	}
+	if in.Lang != "" {
+		tag, err := language.Parse(in.Lang)
+		if err != nil || len(in.Lang) > 35 {
+			f.Add("lang", "must be a BCP 47 language tag such as en, ur or pt-BR")
+		} else {
+			in.Lang = tag.String() // canonical: "EN-gb" → "en-GB"
 		}
 	}
 	if len(in.unusableTags) > 0 {

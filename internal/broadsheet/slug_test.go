@@ -172,3 +172,22 @@ func TestTagsAreKeptOrRefused(t *testing.T) {
 		t.Fatalf("Validate() = %v, want a tags field error naming the tag", err)
 	}
 }
+
+// An article's language is a BCP 47 tag, stored in canonical case.
+func TestArticleLanguage(t *testing.T) {
+	for in, want := range map[string]string{"": "", "ur": "ur", " EN-gb ": "en-GB", "pt-BR": "pt-BR", "zh-Hant-TW": "zh-Hant-TW"} {
+		a := ArticleInput{Title: "T", Body: "b", Author: Author{Name: "A"}, Lang: in}
+		a.Normalize()
+		if err := a.Validate(); err != nil || a.Lang != want {
+			t.Errorf("lang %q: %q, %v; want %q", in, a.Lang, err, want)
+		}
+	}
+	for _, bad := range []string{"english", "e", "123", "en-", "🙂"} {
+		a := ArticleInput{Title: "T", Body: "b", Author: Author{Name: "A"}, Lang: bad}
+		a.Normalize()
+		var e *Error
+		if err := a.Validate(); !errors.As(err, &e) || e.Fields["lang"] == "" {
+			t.Errorf("lang %q accepted: %v", bad, err)
+		}
+	}
+}

@@ -52,6 +52,7 @@ type articleItem struct {
 	Version      int64    `dynamodbav:"version"`
 	CommentsOpen bool     `dynamodbav:"commentsOpen"`
 	CommentCount int64    `dynamodbav:"commentCount"`
+	Lang         string   `dynamodbav:"lang,omitempty"`
 }
 
 // ArticleSummaryAttributes are what the public feed index (gsi2) projects.
@@ -65,7 +66,7 @@ func toArticleItem(a *broadsheet.Article) articleItem {
 		Type: "article", ID: a.ID, Slug: a.Slug, Title: a.Title, Summary: a.Summary,
 		Body: a.Body, BodyHTML: a.BodyHTML, AuthorName: a.Author.Name, AuthorBio: a.Author.Bio,
 		Tags: a.Tags, Status: string(a.Status), CreatedAt: FormatTime(a.CreatedAt), UpdatedAt: FormatTime(a.UpdatedAt),
-		Version: a.Version, CommentsOpen: a.CommentsOpen, CommentCount: a.CommentCount,
+		Version: a.Version, CommentsOpen: a.CommentsOpen, CommentCount: a.CommentCount, Lang: a.Lang,
 	}
 	if it.Tags == nil {
 		it.Tags = []string{}
@@ -85,7 +86,7 @@ func (it *articleItem) article() *broadsheet.Article {
 		Author: broadsheet.Author{Name: it.AuthorName, Bio: it.AuthorBio}, Tags: it.Tags,
 		Status: broadsheet.Status(it.Status), PublishedAt: parseTime(it.PublishedAt),
 		CreatedAt: parseTime(it.CreatedAt), UpdatedAt: parseTime(it.UpdatedAt),
-		Version: it.Version, CommentsOpen: it.CommentsOpen, CommentCount: it.CommentCount,
+		Version: it.Version, CommentsOpen: it.CommentsOpen, CommentCount: it.CommentCount, Lang: it.Lang,
 	}
 }
 
@@ -175,14 +176,14 @@ func (st *Store) ReplaceArticle(ctx context.Context, a, old *broadsheet.Article)
 		":slug": it.Slug, ":title": it.Title, ":summary": it.Summary, ":body": it.Body, ":bodyHtml": it.BodyHTML,
 		":authorName": it.AuthorName, ":authorBio": it.AuthorBio, ":tags": it.Tags, ":status": it.Status,
 		":publishedAt": it.PublishedAt, ":updatedAt": it.UpdatedAt, ":version": it.Version,
-		":commentsOpen": it.CommentsOpen, ":expected": old.Version,
+		":commentsOpen": it.CommentsOpen, ":lang": it.Lang, ":expected": old.Version,
 	})
 	if err != nil {
 		return err
 	}
 	update := "SET gsi1pk = :gsi1pk, gsi3pk = :gsi3pk, gsi3sk = :gsi3sk, slug = :slug, title = :title, summary = :summary, " +
 		"body = :body, bodyHtml = :bodyHtml, authorName = :authorName, authorBio = :authorBio, tags = :tags, #status = :status, " +
-		"publishedAt = :publishedAt, updatedAt = :updatedAt, version = :version, commentsOpen = :commentsOpen"
+		"publishedAt = :publishedAt, updatedAt = :updatedAt, version = :version, commentsOpen = :commentsOpen, lang = :lang"
 	if it.GSI2PK != "" {
 		update += ", gsi2pk = :gsi2pk, gsi2sk = :gsi2sk"
 		vals[":gsi2pk"], vals[":gsi2sk"] = s(it.GSI2PK), s(it.GSI2SK)

@@ -76,6 +76,7 @@ type rssItem struct {
 	Description string   `xml:"description"`
 	Content     *cdata   `xml:"content:encoded"`
 	Comments    string   `xml:"comments,omitempty"`
+	Language    string   `xml:"dc:language,omitempty"`
 }
 
 type rssGUID struct {
@@ -115,6 +116,9 @@ func RSS(site Site, f Feed) ([]byte, error) {
 			Categories: a.Tags, Description: a.Summary,
 			Comments: site.ArticleURL(a.Slug) + "#comments",
 		}
+		if a.Lang != "" && a.Lang != site.Language {
+			it.Language = a.Lang // an article in another language than the site's
+		}
 		if site.FullContent && a.BodyHTML != "" {
 			it.Content = &cdata{Value: a.BodyHTML}
 		}
@@ -143,6 +147,7 @@ type atomPerson struct {
 }
 
 type atomEntry struct {
+	Lang       string         `xml:"xml:lang,attr,omitempty"`
 	Title      string         `xml:"title"`
 	ID         string         `xml:"id"`
 	Links      []atomLink     `xml:"link"`
@@ -190,6 +195,9 @@ func Atom(site Site, f Feed) ([]byte, error) {
 		}
 		if a.Author.Name != "" {
 			e.Author = &atomPerson{Name: a.Author.Name}
+		}
+		if a.Lang != "" && a.Lang != site.Language {
+			e.Lang = a.Lang
 		}
 		for _, t := range a.Tags {
 			e.Categories = append(e.Categories, atomCategory{Term: t, Label: t})

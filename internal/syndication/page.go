@@ -56,6 +56,9 @@ type commentView struct {
 // HTML, sanitised when it was written.
 func ArticlePage(site Site, a *broadsheet.Article, comments []*broadsheet.Comment) ([]byte, error) {
 	lang := site.Language
+	if a.Lang != "" {
+		lang = a.Lang
+	}
 	v := articleView{
 		Site: site, Article: a, URL: site.ArticleURL(a.Slug), CommentsFeed: site.CommentsFeedURL(a.Slug),
 		Lang: lang, Dir: direction(lang), Locale: ogLocale(lang),

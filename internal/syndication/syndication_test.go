@@ -227,3 +227,22 @@ func TestSiteFromEnv(t *testing.T) {
 		t.Errorf("derived %+v", got)
 	}
 }
+
+// An Urdu article on an English site: its page is right-to-left Urdu and its
+// feed entries say so.
+func TestArticleInAnotherLanguage(t *testing.T) {
+	a := sample()
+	a.Lang, a.Title = "ur", "وزیراعظم کا دورہ"
+	page, err := ArticlePage(site, a, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), `<html lang="ur" dir="rtl">`) || !strings.Contains(string(page), `"inLanguage":"ur"`) {
+		t.Errorf("page is not Urdu, right to left")
+	}
+	rss, _ := RSS(site, Feed{Articles: []*broadsheet.Article{a}})
+	atom, _ := Atom(site, Feed{Articles: []*broadsheet.Article{a}})
+	if !strings.Contains(string(rss), "<dc:language>ur</dc:language>") || !strings.Contains(string(atom), `<entry xml:lang="ur">`) {
+		t.Errorf("feeds do not carry the entry's language:\n%s\n%s", rss, atom)
+	}
+}

@@ -136,7 +136,7 @@ func (e *Editor) apply(a *broadsheet.Article, in *broadsheet.ArticleInput) error
 	if a.Summary == "" {
 		a.Summary = broadsheet.Excerpt(htmltext.PlainText(html), summaryRunes)
 	}
-	a.Author, a.Tags, a.Status = in.Author, in.Tags, in.Status
+	a.Author, a.Tags, a.Status, a.Lang = in.Author, in.Tags, in.Status, in.Lang
 	if in.CommentsOpen != nil {
 		a.CommentsOpen = *in.CommentsOpen
 	}

@@ -134,7 +134,7 @@ func createAndRead(t *testing.T, st ArticleStore) {
 	ctx := context.Background()
 	pub := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	a := newArticle("01A", "afghan-peace-talks", broadsheet.StatusPublished, pub, "pakistan", "diplomacy")
-	a.CommentCount = 3
+	a.CommentCount, a.Lang = 3, "ur"
 	create(t, st, a)
 	byID, err := st.ArticleByID(ctx, "01A")
 	if err != nil {
@@ -143,7 +143,7 @@ func createAndRead(t *testing.T, st ArticleStore) {
 	if byID.Slug != a.Slug || byID.Title != a.Title || byID.Body != a.Body || byID.BodyHTML != a.BodyHTML ||
 		byID.Author != a.Author || !slices.Equal(byID.Tags, a.Tags) || byID.Status != a.Status ||
 		!byID.PublishedAt.Equal(pub) || !byID.CreatedAt.Equal(a.CreatedAt) || !byID.UpdatedAt.Equal(a.UpdatedAt) ||
-		byID.Version != 1 || !byID.CommentsOpen || byID.CommentCount != 3 {
+		byID.Version != 1 || !byID.CommentsOpen || byID.CommentCount != 3 || byID.Lang != "ur" {
 		t.Errorf("ArticleByID = %+v, want %+v", byID, a)
 	}
 	bySlug, err := st.ArticleBySlug(ctx, "afghan-peace-talks")
