@@ -39,6 +39,7 @@ var statusOf = map[string]int{
 	broadsheet.CodeForbidden:            http.StatusForbidden,
 	broadsheet.CodeUnauthorized:         http.StatusUnauthorized,
 	broadsheet.CodeRateLimited:          http.StatusTooManyRequests,
+	broadsheet.CodeIdempotencyMismatch:  http.StatusUnprocessableEntity,
 	broadsheet.CodePayloadTooLarge:      http.StatusRequestEntityTooLarge,
 	broadsheet.CodeUnsupportedMedia:     http.StatusUnsupportedMediaType,
 	broadsheet.CodeMethodNotAllowed:     http.StatusMethodNotAllowed,

@@ -303,6 +303,9 @@ type StoredAnswer struct {
 	Status    int
 	Body      string
 	CommentID string
+	// Fingerprint identifies the request that earned the answer
+	// (RequestFingerprint): a replay is only for the same request.
+	Fingerprint string
 }
 
 // Submission is everything accepting one comment writes, in one atomic step.
@@ -312,8 +315,8 @@ type Submission struct {
 	// FloodWindow is how long the submitter's flood keys stay closed after
 	// this comment; 0 disables the flood limit.
 	FloodWindow time.Duration
-	// FloodKeys are pseudonymous identities limited by FloodWindow, e.g.
-	// "ip#<hash>" and "email#<hash>".
+	// FloodKeys are pseudonymous identities limited by FloodWindow:
+	// FloodKeyAddress+<hash> and FloodKeyEmail+<hash>.
 	FloodKeys []string
 	// IdempotencyKey is Identity.IdempotencyKey(...) or "" when none was sent.
 	IdempotencyKey string
@@ -321,6 +324,25 @@ type Submission struct {
 	// NewCommenter asks to record the email as an approved commenter (an
 	// auto-approved comment from someone without that record).
 	NewCommenter bool
+}
+
+// The kinds of flood key. A refused duplicate closes only the address
+// kind: the email typed may be anyone's.
+const (
+	FloodKeyAddress = "ip#"
+	FloodKeyEmail   = "email#"
+)
+
+// AddressFloodKeys are the submission's flood keys that name the poster's
+// own network address.
+func (s *Submission) AddressFloodKeys() []string {
+	var out []string
+	for _, k := range s.FloodKeys {
+		if strings.HasPrefix(k, FloodKeyAddress) {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // ErrIdempotencyRace is returned by SubmitComment when another request with

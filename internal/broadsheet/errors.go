@@ -20,6 +20,7 @@ const (
 	CodeCommentsClosed       = "comments_closed"
 	CodeDuplicateComment     = "duplicate_comment"
 	CodeRateLimited          = "rate_limited"
+	CodeIdempotencyMismatch  = "idempotency_key_reused"
 	CodeInvalidCursor        = "invalid_cursor"
 	CodeUnauthorized         = "unauthorized"
 	CodeForbidden            = "forbidden"

@@ -151,10 +151,15 @@ func TestIdempotencyKeyReplaysTheFirstAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sub.Input = input("changed on retry")
 	again, err := uc.Submit(context.Background(), sub, render)
 	if err != nil || again.Outcome != comments.Replayed || again.Answer != first.Answer {
 		t.Fatalf("retry: %+v %v, want the first answer %+v", again, err, first.Answer)
+	}
+	// Another comment under the same key is refused, never given the first
+	// comment's answer.
+	sub.Input = input("changed on retry")
+	if _, err := uc.Submit(context.Background(), sub, render); broadsheet.ErrorCode(err) != broadsheet.CodeIdempotencyMismatch {
+		t.Fatalf("changed retry: %v, want %s", err, broadsheet.CodeIdempotencyMismatch)
 	}
 	// The same key on another article is another request.
 	elsewhere := broadsheet.CommentInput{Name: "Bob", Email: "bob@example.com", Body: "elsewhere"}
@@ -187,9 +192,14 @@ func TestIdempotencyRaceReplaysTheWinner(t *testing.T) {
 		t.Fatal(err)
 	}
 	loser := newPublic(t, &racingStore{store: st})
-	got, err := loser.Submit(context.Background(), comments.Submission{Slug: "open", Input: input("lost"), IdempotencyKey: "k"}, render)
+	got, err := loser.Submit(context.Background(), comments.Submission{Slug: "open", Input: input("won"), IdempotencyKey: "k"}, render)
 	if err != nil || got.Outcome != comments.Replayed || got.Answer != winner.Answer {
 		t.Fatalf("loser: %+v %v, want the winner's answer", got, err)
+	}
+	// A different comment that lost the race under the same key is told so.
+	other := newPublic(t, &racingStore{store: st})
+	if _, err := other.Submit(context.Background(), comments.Submission{Slug: "open", Input: input("lost"), IdempotencyKey: "k"}, render); broadsheet.ErrorCode(err) != broadsheet.CodeIdempotencyMismatch {
+		t.Fatalf("different loser: %v, want %s", err, broadsheet.CodeIdempotencyMismatch)
 	}
 }
 

@@ -7,6 +7,8 @@ package comments
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"sync"
@@ -106,8 +108,9 @@ func (p *Public) Submit(ctx context.Context, s Submission, render Render) (*Subm
 	if r.answerErr != nil {
 		return nil, r.answerErr
 	}
+	fingerprint := RequestFingerprint(s.Slug, in)
 	if r.answer != nil {
-		return &Submitted{Answer: *r.answer, Outcome: Replayed}, nil
+		return replay(r.answer, fingerprint)
 	}
 	if r.articleErr != nil {
 		return nil, r.articleErr
@@ -145,11 +148,17 @@ func (p *Public) Submit(ctx context.Context, s Submission, render Render) (*Subm
 	if err != nil {
 		return nil, err
 	}
+	floodKeys := FloodKeys(p.Identity, s.ClientIP, emailHash)
+	if stored == broadsheet.CommentSpam {
+		// A honeypot post must not lock out the email it names: anyone can
+		// type a known commenter's address. Only the poster's address closes.
+		floodKeys = FloodKeys(p.Identity, s.ClientIP, "")
+	}
 	sub := &broadsheet.Submission{
 		Comment: c, Now: now, FloodWindow: p.Flood,
-		FloodKeys:      FloodKeys(p.Identity, s.ClientIP, emailHash),
+		FloodKeys:      floodKeys,
 		IdempotencyKey: idemKey,
-		Answer:         broadsheet.StoredAnswer{Status: http.StatusCreated, Body: body, CommentID: c.ID},
+		Answer:         broadsheet.StoredAnswer{Status: http.StatusCreated, Body: body, CommentID: c.ID, Fingerprint: fingerprint},
 		NewCommenter:   stored == broadsheet.CommentApproved && !r.returning,
 	}
 	err = p.Store.SubmitComment(ctx, sub)
@@ -162,7 +171,7 @@ func (p *Public) Submit(ctx context.Context, s Submission, render Render) (*Subm
 		if ans == nil {
 			return nil, &broadsheet.Error{Code: broadsheet.CodeUnavailable, Message: "the service is briefly unavailable; please retry", RetryAfter: time.Second}
 		}
-		return &Submitted{Answer: *ans, Outcome: Replayed}, nil
+		return replay(ans, fingerprint)
 	}
 	if err != nil {
 		return nil, err
@@ -181,13 +190,43 @@ func outcomeOf(stored broadsheet.CommentStatus) Outcome {
 }
 
 // FloodKeys are the identities a submission's flood window closes: the
-// client address (when known) and the email, both pseudonymous.
+// client address (when known) first, then the email (when given), both
+// pseudonymous. Stores decide the address's window before anything else, so
+// a refusal never depends on whose email was typed.
 func FloodKeys(id *broadsheet.Identity, clientIP, emailHash string) []string {
-	keys := []string{"email#" + emailHash}
+	var keys []string
 	if clientIP != "" {
-		keys = append([]string{"ip#" + id.ClientAddress(clientIP)}, keys...)
+		keys = append(keys, broadsheet.FloodKeyAddress+id.ClientAddress(clientIP))
+	}
+	if emailHash != "" {
+		keys = append(keys, broadsheet.FloodKeyEmail+emailHash)
 	}
 	return keys
+}
+
+// RequestFingerprint binds an Idempotency-Key to the request it came with
+// (draft-ietf-httpapi-idempotency-key-header): the article and the
+// normalised fields, hashed. The client address is left out on purpose: a
+// phone that retries after moving from Wi-Fi to mobile data is the same
+// request. The same key with anything else is refused rather than answered
+// with another request's answer.
+func RequestFingerprint(slug string, in broadsheet.CommentInput) string {
+	h := sha256.New()
+	for _, part := range []string{slug, in.Name, broadsheet.CanonicalMailbox(in.Email), in.Website, in.Body, in.ParentID} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// replay answers a retry with its first answer, if it is the same request.
+// Answers stored before fingerprints existed carry none and are replayed.
+func replay(ans *broadsheet.StoredAnswer, fingerprint string) (*Submitted, error) {
+	if ans.Fingerprint != "" && ans.Fingerprint != fingerprint {
+		return nil, broadsheet.Errorf(broadsheet.CodeIdempotencyMismatch,
+			"this Idempotency-Key was already used for a different comment; send a new key with a new comment")
+	}
+	return &Submitted{Answer: *ans, Outcome: Replayed}, nil
 }
 
 // reads is what a submission reads before it writes, all in parallel: one

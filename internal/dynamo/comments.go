@@ -156,7 +156,7 @@ func (st *Store) putIdem(k string, a broadsheet.StoredAnswer, now time.Time) typ
 		TableName: &st.Table,
 		Item: map[string]types.AttributeValue{
 			"pk": s(prefixIdem + k), "sk": s(skIdem), "type": s("idempotency"),
-			"status": n(int64(a.Status)), "body": s(a.Body), "commentId": s(a.CommentID),
+			"status": n(int64(a.Status)), "body": s(a.Body), "commentId": s(a.CommentID), "fingerprint": s(a.Fingerprint),
 			"createdAt": s(FormatTime(now)), "expiresAt": n(now.Add(idempotencyTTL).Unix()),
 		},
 		ConditionExpression:       aws.String("attribute_not_exists(pk) OR expiresAt < :nowSecs"),
@@ -253,13 +253,9 @@ func (st *Store) SubmitComment(ctx context.Context, sub *broadsheet.Submission) 
 		return nil
 	case failed[idemOp]:
 		return broadsheet.ErrIdempotencyRace
-	case failed[dedupeOp]:
-		return duplicateComment()
-	case failed[articleOp]:
-		return broadsheet.Errorf(broadsheet.CodeNotFound, "no such article")
-	case failed[parentOp]:
-		return parentInvalid()
 	}
+	// The poster's own windows decide before anything that depends on
+	// another person's data (the dedupe key holds the email typed).
 	var limited []string
 	for i, k := range rateOps {
 		if failed[i] {
@@ -268,6 +264,18 @@ func (st *Store) SubmitComment(ctx context.Context, sub *broadsheet.Submission) 
 	}
 	if len(limited) > 0 {
 		return st.rateLimited(ctx, limited, sub.Now)
+	}
+	switch {
+	case failed[dedupeOp]:
+		// A duplicate stores nothing, but it still spends the address's
+		// window: otherwise guessing which email wrote a public comment
+		// would be free and unlimited.
+		st.closeWindows(ctx, sub)
+		return duplicateComment()
+	case failed[articleOp]:
+		return broadsheet.Errorf(broadsheet.CodeNotFound, "no such article")
+	case failed[parentOp]:
+		return parentInvalid()
 	}
 	return errors.New("SubmitComment: comment id collision")
 }
@@ -280,6 +288,21 @@ func parentInvalid() error {
 	return &broadsheet.Error{
 		Code: broadsheet.CodeValidation, Message: "parentId does not name an approved comment on this article",
 		Fields: map[string]string{"parentId": "does not name an approved comment on this article"},
+	}
+}
+
+// closeWindows closes the submission's client-address window on its own
+// (best effort: a failure only leaves the window open, as before).
+func (st *Store) closeWindows(ctx context.Context, sub *broadsheet.Submission) {
+	if sub.FloodWindow <= 0 {
+		return
+	}
+	for _, k := range sub.AddressFloodKeys() {
+		p := st.putRate(k, sub.Now, sub.FloodWindow).Put
+		_, _ = st.DB.PutItem(ctx, &dynamodb.PutItemInput{
+			TableName: p.TableName, Item: p.Item, ConditionExpression: p.ConditionExpression,
+			ExpressionAttributeNames: p.ExpressionAttributeNames, ExpressionAttributeValues: p.ExpressionAttributeValues,
+		})
 	}
 }
 
@@ -321,10 +344,11 @@ func (st *Store) IdempotentAnswer(ctx context.Context, k string, now time.Time) 
 		return nil, nil
 	}
 	var it struct {
-		Status    int    `dynamodbav:"status"`
-		Body      string `dynamodbav:"body"`
-		CommentID string `dynamodbav:"commentId"`
-		ExpiresAt int64  `dynamodbav:"expiresAt"`
+		Status      int    `dynamodbav:"status"`
+		Body        string `dynamodbav:"body"`
+		CommentID   string `dynamodbav:"commentId"`
+		Fingerprint string `dynamodbav:"fingerprint"`
+		ExpiresAt   int64  `dynamodbav:"expiresAt"`
 	}
 	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
 		return nil, err
@@ -332,7 +356,7 @@ func (st *Store) IdempotentAnswer(ctx context.Context, k string, now time.Time) 
 	if it.ExpiresAt < now.Unix() {
 		return nil, nil
 	}
-	return &broadsheet.StoredAnswer{Status: it.Status, Body: it.Body, CommentID: it.CommentID}, nil
+	return &broadsheet.StoredAnswer{Status: it.Status, Body: it.Body, CommentID: it.CommentID, Fingerprint: it.Fingerprint}, nil
 }
 
 // CommenterApproved reads the first-time record.

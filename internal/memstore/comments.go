@@ -96,17 +96,8 @@ func (s *Store) SubmitComment(_ context.Context, sub *broadsheet.Submission) err
 			return broadsheet.ErrIdempotencyRace
 		}
 	}
-	dk := dedupeKey(c)
-	if _, taken := s.dedupe[dk]; dk != "" && taken {
-		return duplicateComment()
-	}
-	approved := c.Status == broadsheet.CommentApproved
-	if _, ok := s.byID[c.ArticleID]; approved && !ok {
-		return articleGone()
-	}
-	if c.ParentID != "" && !s.parentApproved(c) {
-		return parentInvalid()
-	}
+	// The poster's own windows decide first (as in the DynamoDB store):
+	// the dedupe key depends on the email typed, which may be anyone's.
 	var floodKeys []string
 	if sub.FloodWindow > 0 {
 		floodKeys = sub.FloodKeys
@@ -119,6 +110,23 @@ func (s *Store) SubmitComment(_ context.Context, sub *broadsheet.Submission) err
 	}
 	if !until.IsZero() {
 		return rateLimited(until.Sub(sub.Now))
+	}
+	dk := dedupeKey(c)
+	if _, taken := s.dedupe[dk]; dk != "" && taken {
+		// Nothing stored, but the address's window is spent.
+		if sub.FloodWindow > 0 {
+			for _, k := range sub.AddressFloodKeys() {
+				s.floodUntil[k] = sub.Now.Add(sub.FloodWindow)
+			}
+		}
+		return duplicateComment()
+	}
+	approved := c.Status == broadsheet.CommentApproved
+	if _, ok := s.byID[c.ArticleID]; approved && !ok {
+		return articleGone()
+	}
+	if c.ParentID != "" && !s.parentApproved(c) {
+		return parentInvalid()
 	}
 
 	s.comments[c.ID] = copyComment(c)

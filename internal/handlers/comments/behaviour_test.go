@@ -73,10 +73,9 @@ func TestTwoHundredSubmissionsThenApprovals(t *testing.T) {
 }
 
 // TestRacingDuplicates: 20 identical comments (same email, same body) arrive
-// at once from 20 addresses, each at a later instant than the flood window of
-// the previous ones. Exactly one is stored; the rest are told it is a
-// duplicate (or, if their clock reading fell inside the winner's window, to
-// wait), and no second comment exists.
+// at once from 20 addresses. Exactly one is stored; the rest are told to wait
+// (the email's flood window, decided before duplicates) or that it is a
+// duplicate, and no second comment exists.
 func TestRacingDuplicates(t *testing.T) {
 	const n = 20
 	f := newFixture(t, "all")
@@ -105,12 +104,13 @@ func TestRacingDuplicates(t *testing.T) {
 		t.Fatalf("stored %d comments, want 1", got)
 	}
 	// Long after the flood window, the same words are still a duplicate (in
-	// any case and spacing), while new words are welcome.
+	// any case and spacing), while new words are welcome (from another
+	// address: the duplicate spent its address's window).
 	f.clock.t = base.Add(time.Hour)
 	if a := f.post("hot", comment("Twin@Example.com", "exactly  the SAME words"), "192.0.2.200"); a.errCode() != "duplicate_comment" {
 		t.Fatalf("later duplicate: %d %s", a.StatusCode, a.Body)
 	}
-	if a := f.post("hot", comment("twin@example.com", "Something new"), "192.0.2.200"); a.StatusCode != 201 {
+	if a := f.post("hot", comment("twin@example.com", "Something new"), "192.0.2.201"); a.StatusCode != 201 {
 		t.Fatalf("new words: %d %s", a.StatusCode, a.Body)
 	}
 }
@@ -290,6 +290,89 @@ func TestModerationNoneAndLinks(t *testing.T) {
 		if got := f.count(art); got != tt.count {
 			t.Fatalf("%q: count %d, want %d", tt.body, got, tt.count)
 		}
+	}
+}
+
+// TestLimitsDecideBeforeDuplicates: the flood window answers first, so a
+// 409 cannot be used to ask, faster than the limit allows, whether an email
+// wrote a given comment; and a duplicate spends the address's window like
+// any other post.
+func TestLimitsDecideBeforeDuplicates(t *testing.T) {
+	f := newFixture(t, "none")
+	f.article("a", nil)
+	if a := f.post("a", comment("ann@example.com", "Said once"), "198.51.100.1"); a.StatusCode != 201 {
+		t.Fatalf("first: %d %s", a.StatusCode, a.Body)
+	}
+	if a := f.post("a", comment("ann@example.com", "Said once"), "198.51.100.2"); a.errCode() != "rate_limited" {
+		t.Fatalf("duplicate inside the email's window: %d %s, want 429", a.StatusCode, a.Body)
+	}
+	f.clock.Advance(time.Minute)
+	if a := f.post("a", comment("ann@example.com", "said ONCE"), "198.51.100.3"); a.errCode() != "duplicate_comment" {
+		t.Fatalf("duplicate after the window: %d %s, want 409", a.StatusCode, a.Body)
+	}
+	if a := f.post("a", comment("bo@example.com", "Something new"), "198.51.100.3"); a.errCode() != "rate_limited" {
+		t.Fatalf("the duplicate's address right after: %d %s, want 429", a.StatusCode, a.Body)
+	}
+}
+
+// TestSpamDoesNotLockTheEmailItNames: anyone can type a known commenter's
+// address into a bot's post; only the bot's own address waits.
+func TestSpamDoesNotLockTheEmailItNames(t *testing.T) {
+	f := newFixture(t, "none")
+	f.article("a", nil)
+	bot := comment("regular@example.com", "Buy now")
+	bot["url2"] = "http://spam.example"
+	if a := f.post("a", bot, "203.0.113.9"); a.StatusCode != 201 {
+		t.Fatalf("bot: %d %s", a.StatusCode, a.Body)
+	}
+	if a := f.post("a", comment("regular@example.com", "My real comment"), "198.51.100.1"); a.StatusCode != 201 {
+		t.Fatalf("the real owner of the email, right after: %d %s, want 201", a.StatusCode, a.Body)
+	}
+	if a := f.post("a", comment("other@example.com", "Next"), "203.0.113.9"); a.errCode() != "rate_limited" {
+		t.Fatalf("the bot's address right after: %d %s, want 429", a.StatusCode, a.Body)
+	}
+}
+
+// TestIdempotencyKeyBoundToItsRequest: a key answers only the request it
+// came with. Another comment under the same key is a 422 that names the
+// problem, never the first comment's answer, and stores nothing.
+func TestIdempotencyKeyBoundToItsRequest(t *testing.T) {
+	f := newFixture(t, "none")
+	art := f.article("a", nil)
+	f.article("b", nil)
+	first := f.post("a", comment("ann@example.com", "The first words"), "198.51.100.1", "Idempotency-Key", "k")
+	if first.StatusCode != 201 {
+		t.Fatalf("first: %d %s", first.StatusCode, first.Body)
+	}
+	f.clock.Advance(time.Minute)
+	other := []struct {
+		name string
+		slug string
+		body map[string]any
+	}{
+		{"another body", "a", comment("ann@example.com", "Different words")},
+		{"another email", "a", comment("bo@example.com", "The first words")},
+		{"another name", "a", map[string]any{"name": "Someone", "email": "ann@example.com", "body": "The first words"}},
+	}
+	for _, tt := range other {
+		a := f.post(tt.slug, tt.body, "198.51.100.2", "Idempotency-Key", "k")
+		if a.StatusCode != 422 || a.errCode() != "idempotency_key_reused" {
+			t.Fatalf("%s under a used key: %d %s, want 422 idempotency_key_reused", tt.name, a.StatusCode, a.Body)
+		}
+		f.clock.Advance(time.Minute)
+	}
+	// Keys belong to an article: the same key on another article is new.
+	if a := f.post("b", comment("ann@example.com", "The first words"), "198.51.100.3", "Idempotency-Key", "k"); a.StatusCode != 201 || a.Headers["Idempotent-Replayed"] != "" {
+		t.Fatalf("same key, other article: %d %v %s", a.StatusCode, a.Headers, a.Body)
+	}
+	// The same request again, even from another network and with the
+	// email's case changed, is the replay.
+	again := f.post("a", comment("ANN@example.com", "The first words"), "192.0.2.77", "Idempotency-Key", "k")
+	if again.StatusCode != 201 || again.Body != first.Body || again.Headers["Idempotent-Replayed"] != "true" {
+		t.Fatalf("replay: %d %s, want %s", again.StatusCode, again.Body, first.Body)
+	}
+	if got := f.count(art); got != 1 {
+		t.Fatalf("article a has %d comments, want 1", got)
 	}
 }
 

@@ -295,6 +295,8 @@ func TestSubmissionAnswers(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.post("open", comment("first@example.com", "An earlier comment"), "198.51.100.1") // for the 409 row
+	f.clock.Advance(time.Minute)                                                       // its flood window is over
+	f.post("open", comment("quick@example.com", "A first quick one"), "198.51.100.7")  // for the 429 row, 0 s ago
 
 	jsonCT := map[string]string{"content-type": "application/json; charset=utf-8"}
 	tests := []struct {
@@ -335,7 +337,7 @@ func TestSubmissionAnswers(t *testing.T) {
 			f.t = t
 			ip := fmt.Sprintf("192.0.2.%d", i+1)
 			if tt.code == "rate_limited" {
-				ip = "198.51.100.1" // the address of the earlier comment, 0 s ago
+				ip = "198.51.100.7" // the address of the quick comment, 0 s ago
 			}
 			a := f.do(f.pub, eventtest.Spec{
 				Route: "POST /articles/{slug}/comments", Params: map[string]string{"slug": tt.slug},

@@ -81,6 +81,7 @@ func New(doc *openapi3.T) (*Validator, error) {
 	if err := doc.Validate(context.Background()); err != nil {
 		return nil, fmt.Errorf("contract: invalid OpenAPI document: %w", err)
 	}
+	registerTextDecoders(doc)
 	v := &Validator{doc: doc}
 	for tmpl, item := range doc.Paths.Map() {
 		cp, err := compilePath(tmpl)
@@ -444,4 +445,33 @@ func excerpt(b []byte) string {
 		return string(b[:max]) + "… (" + strconv.Itoa(len(b)) + " bytes)"
 	}
 	return string(b)
+}
+
+// registerTextDecoders lets kin-openapi read every textual media type the
+// document names (HTML pages, XML feeds and sitemaps): it only knows JSON,
+// forms and text/plain by itself, and a body it cannot decode is reported
+// as a contract violation. Such a body is checked as the string it is.
+func registerTextDecoders(doc *openapi3.T) {
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.Responses == nil {
+				continue
+			}
+			for _, resp := range op.Responses.Map() {
+				if resp.Value == nil {
+					continue
+				}
+				for mt := range resp.Value.Content {
+					if textual(mt) && openapi3filter.RegisteredBodyDecoder(mt) == nil {
+						openapi3filter.RegisterBodyDecoder(mt, openapi3filter.PlainBodyDecoder)
+					}
+				}
+			}
+		}
+	}
+}
+
+func textual(mediaType string) bool {
+	mt := strings.ToLower(mediaType)
+	return strings.HasPrefix(mt, "text/") || mt == "application/xml" || strings.HasSuffix(mt, "+xml")
 }

@@ -301,6 +301,13 @@ func TestSampleResponses(t *testing.T) {
 		{"import created", "POST", "/admin/comments", 201, hdr(), adminComment, true},
 		{"import replayed", "POST", "/admin/comments", 200, hdr(), adminComment, true},
 		{"moderated", "PATCH", "/admin/comments/01JDQ7Z8X9K2M3N4P5Q6R7S8T9", 200, hdr(), strings.Replace(adminComment, `"pending"`, `"approved"`, 1), true},
+		{"page", "GET", "/a/pm-us-visit-afghan-peace-talks", 200, hdr("Content-Type", "text/html; charset=utf-8", "ETag", etagArticle, "Cache-Control", "public, max-age=60"), "<!doctype html><title>PM</title>", true},
+		{"page not found", "GET", "/a/nope", 404, hdr("Content-Type", "text/html; charset=utf-8"), "<!doctype html><title>Not found</title>", true},
+		{"rss feed", "GET", "/rss.xml", 200, hdr("Content-Type", "application/rss+xml; charset=utf-8", "ETag", etagArticle, "Cache-Control", "public, max-age=300"), `<?xml version="1.0"?><rss version="2.0"></rss>`, true},
+		{"atom feed", "GET", "/atom.xml", 200, hdr("Content-Type", "application/atom+xml; charset=utf-8", "ETag", etagArticle, "Cache-Control", "public, max-age=300"), `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"></feed>`, true},
+		{"sitemap index", "GET", "/sitemap.xml", 200, hdr("Content-Type", "application/xml; charset=utf-8", "ETag", etagArticle, "Cache-Control", "public, max-age=300"), `<?xml version="1.0"?><sitemapindex/>`, true},
+		{"month sitemap", "GET", "/sitemaps/2026-12.xml", 200, hdr("Content-Type", "application/xml; charset=utf-8", "ETag", etagArticle, "Cache-Control", "public, max-age=300"), `<?xml version="1.0"?><urlset/>`, true},
+		{"robots", "GET", "/robots.txt", 200, hdr("Content-Type", "text/plain; charset=utf-8", "ETag", etagArticle, "Cache-Control", "public, max-age=3600"), "User-agent: *\nAllow: /\n", true},
 		{"unavailable", "GET", "/articles", 503, hdr("Retry-After", "1"), errBody("unavailable", nil), true},
 
 		// Broken answers.
@@ -331,6 +338,8 @@ func TestSampleResponses(t *testing.T) {
 		{"queue item without email", "GET", "/admin/comments", 200, hdr(), `{"items":[` + strings.Replace(adminComment, `"email"`, `"mail"`, 1) + `],"nextCursor":null}`, false},
 		{"queue item with bad status", "GET", "/admin/comments", 200, hdr(), `{"items":[` + strings.Replace(adminComment, `"pending"`, `"hidden"`, 1) + `],"nextCursor":null}`, false},
 		{"slug out of pattern", "GET", "/articles", 200, hdr("ETag", etagArticle, "Cache-Control", publicCacheCtl), strings.Replace(mustJSON(t, summaryList), "pm-us-visit-afghan-peace-talks", "PM_US", 1), false},
+		{"sitemap answered as JSON", "GET", "/sitemap.xml", 200, hdr("ETag", etagArticle, "Cache-Control", "public, max-age=300"), `{}`, false},
+		{"page without Cache-Control", "GET", "/a/pm", 200, hdr("Content-Type", "text/html; charset=utf-8", "ETag", etagArticle), "<!doctype html>", false},
 		{"unknown path", "GET", "/nope", 200, hdr(), `{}`, false},
 		{"unknown method", "PATCH", "/articles", 200, hdr(), `{}`, false},
 	}

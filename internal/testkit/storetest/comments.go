@@ -127,7 +127,7 @@ func submitConditions(t *testing.T, st CommentStore) {
 	a := commentArticle(t, st)
 	sub := func(c *broadsheet.Comment, at time.Time, idem string, keys ...string) error {
 		return st.SubmitComment(ctx, &broadsheet.Submission{Comment: c, Now: at, FloodWindow: 15 * time.Second, FloodKeys: keys,
-			IdempotencyKey: idem, Answer: broadsheet.StoredAnswer{Status: 201, Body: `{"id":"` + c.ID + `"}`, CommentID: c.ID}})
+			IdempotencyKey: idem, Answer: broadsheet.StoredAnswer{Status: 201, Body: `{"id":"` + c.ID + `"}`, CommentID: c.ID, Fingerprint: "fp-" + c.ID}})
 	}
 	first := newComment(a, "h1", "hello", broadsheet.CommentPending)
 	if err := sub(first, commentNow, "k1", "email#h1"); err != nil {
@@ -144,6 +144,7 @@ func submitConditions(t *testing.T, st CommentStore) {
 		{"same idempotency key", newComment(a, "h2", "other", broadsheet.CommentPending), commentNow, "k1", nil, "replay"},
 		{"same email and normalised body", newComment(a, "h1", "  HELLO ", broadsheet.CommentPending), commentNow.Add(time.Hour), "", []string{"email#h1"}, broadsheet.CodeDuplicateComment},
 		{"same email within the window", newComment(a, "h1", "new words", broadsheet.CommentPending), commentNow.Add(5 * time.Second), "", []string{"email#h1"}, broadsheet.CodeRateLimited},
+		{"duplicate within the window: the limit answers first", newComment(a, "h1", "hello", broadsheet.CommentPending), commentNow.Add(5 * time.Second), "", []string{"email#h1"}, broadsheet.CodeRateLimited},
 		{"approved comment on a deleted article", newComment(&broadsheet.Article{ID: broadsheet.NewID(), Slug: "gone"}, "h3", "x", broadsheet.CommentApproved), commentNow, "", nil, broadsheet.CodeNotFound},
 		{"window over, flood record still there", newComment(a, "h1", "new words", broadsheet.CommentPending), commentNow.Add(15 * time.Second), "", []string{"email#h1"}, ""},
 	}
@@ -163,7 +164,7 @@ func submitConditions(t *testing.T, st CommentStore) {
 		}
 	}
 	ans, err := st.IdempotentAnswer(ctx, "k1", commentNow.Add(23*time.Hour))
-	want := broadsheet.StoredAnswer{Status: 201, Body: `{"id":"` + first.ID + `"}`, CommentID: first.ID}
+	want := broadsheet.StoredAnswer{Status: 201, Body: `{"id":"` + first.ID + `"}`, CommentID: first.ID, Fingerprint: "fp-" + first.ID}
 	if err != nil || ans == nil || *ans != want {
 		t.Fatalf("stored answer: %+v %v, want %+v", ans, err, want)
 	}
@@ -176,6 +177,15 @@ func submitConditions(t *testing.T, st CommentStore) {
 	// Once expired, the key may be used again.
 	if err := sub(newComment(a, "h4", "a day later", broadsheet.CommentPending), commentNow.Add(25*time.Hour), "k1"); err != nil {
 		t.Fatalf("reusing an expired idempotency key: %v", err)
+	}
+	// A duplicate spends its address's window, so a 409 is no faster an
+	// oracle than a post.
+	later := commentNow.Add(time.Hour)
+	if err := sub(newComment(a, "h1", "Hello", broadsheet.CommentPending), later, "", broadsheet.FloodKeyAddress+"d", "email#h1"); broadsheet.ErrorCode(err) != broadsheet.CodeDuplicateComment {
+		t.Fatalf("duplicate after the window: %v, want %s", err, broadsheet.CodeDuplicateComment)
+	}
+	if err := sub(newComment(a, "h7", "from the same address", broadsheet.CommentPending), later.Add(time.Second), "", broadsheet.FloodKeyAddress+"d", "email#h7"); broadsheet.ErrorCode(err) != broadsheet.CodeRateLimited {
+		t.Fatalf("the duplicate's address a second later: %v, want %s", err, broadsheet.CodeRateLimited)
 	}
 	// The longest-closed flood key decides the wait.
 	if err := sub(newComment(a, "h5", "ip one", broadsheet.CommentPending), commentNow, "", "ip#a"); err != nil {
