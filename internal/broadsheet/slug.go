@@ -57,12 +57,28 @@ func Slugify(s string) string {
 	s = norm.NFC.String(strings.ToValidUTF8(s, " "))
 	var b strings.Builder
 	pendingHyphen, afterLetter := false, false
+	word := "" // the script of the current word's letters
 	write := func(w string) {
 		if pendingHyphen && b.Len() > 0 {
 			b.WriteByte('-')
 		}
+		if pendingHyphen {
+			word = ""
+		}
 		pendingHyphen = false
 		b.WriteString(w)
+	}
+	// writeLetter starts a new word where the script changes: a word is
+	// never mixed-script, so a look-alike slug ("pm-us-visit-аfghan" with a
+	// Cyrillic а) can never pass for another (UTS #39, single script).
+	writeLetter := func(w, script string) {
+		if word != "" && !pendingHyphen && !sameWriting(word, script) {
+			pendingHyphen = true
+		}
+		write(w)
+		if word == "" || word == "Han" {
+			word = script // Han within kana or Hangul takes the word's script
+		}
 	}
 	for _, r := range s {
 		switch {
@@ -71,12 +87,16 @@ func Slugify(s string) string {
 			// ZWJ and tatweel only shape the letters.
 		case r < utf8.RuneSelf:
 			if afterLetter = unicode.IsLetter(r) || unicode.IsDigit(r); afterLetter {
-				write(string(unicode.ToLower(r)))
+				if unicode.IsLetter(r) {
+					writeLetter(string(unicode.ToLower(r)), "Latin")
+				} else {
+					write(string(r))
+				}
 			} else {
 				pendingHyphen = true
 			}
 		case unicode.Is(unicode.Latin, r):
-			write(foldLatin(r))
+			writeLetter(foldLatin(r), "Latin")
 			afterLetter = false // marks on Latin letters were folded away
 		case unicode.IsDigit(r):
 			if d := norm.NFKC.String(string(r)); len(d) == 1 && d[0] >= '0' && d[0] <= '9' {
@@ -86,7 +106,7 @@ func Slugify(s string) string {
 			}
 			afterLetter = true
 		case unicode.IsLetter(r):
-			write(string(unicode.ToLower(r)))
+			writeLetter(string(unicode.ToLower(r)), scriptOf(r))
 			afterLetter = true
 		case unicode.In(r, unicode.Mn, unicode.Mc) && afterLetter:
 			if !isArabicHaraka(r) {
@@ -97,6 +117,37 @@ func Slugify(s string) string {
 		}
 	}
 	return cutSlug(b.String())
+}
+
+// commonScripts are tried first: the scripts newsrooms write in.
+var commonScripts = []string{"Cyrillic", "Arabic", "Devanagari", "Han", "Greek", "Bengali", "Hiragana", "Katakana",
+	"Hangul", "Hebrew", "Thai", "Gurmukhi", "Tamil", "Telugu", "Gujarati", "Kannada", "Malayalam", "Sinhala",
+	"Armenian", "Georgian", "Ethiopic"}
+
+// scriptOf names the Unicode script of a letter ("" when it has none).
+func scriptOf(r rune) string {
+	for _, name := range commonScripts {
+		if unicode.Is(unicode.Scripts[name], r) {
+			return name
+		}
+	}
+	for name, table := range unicode.Scripts {
+		if name != "Common" && name != "Inherited" && unicode.Is(table, r) {
+			return name
+		}
+	}
+	return ""
+}
+
+// sameWriting: two scripts one word may mix, because a language writes
+// with both (Japanese: Han with kana; Korean: Han with Hangul).
+func sameWriting(a, b string) bool {
+	if a == b {
+		return true
+	}
+	japanese := func(s string) bool { return s == "Han" || s == "Hiragana" || s == "Katakana" }
+	korean := func(s string) bool { return s == "Han" || s == "Hangul" }
+	return (japanese(a) && japanese(b)) || (korean(a) && korean(b))
 }
 
 // foldLatin spells a non-ASCII Latin letter in ASCII: its base letter

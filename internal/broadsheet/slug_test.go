@@ -42,6 +42,15 @@ func TestSlugifyHeadlines(t *testing.T) {
 		{"Greek", "Αθήνα: Εκλογές", "αθήνα-εκλογές"},
 		{"Chinese", "北京时间", "北京时间"},
 		{"full-width digits", "Ｇ２０ summit", "g20-summit"},
+		// A word never mixes scripts: a look-alike letter starts a new word,
+		// so "аfghan" with a Cyrillic а can never be the slug "afghan".
+		{"Cyrillic look-alike in a Latin word", "PM US visit аfghan", "pm-us-visit-а-fghan"},
+		{"Greek omicron in a Latin word", "Gοogle", "g-ο-ogle"},
+		{"Latin inside Devanagari", "बजटx", "बजट-x"},
+		{"digits join any script", "Covid19 Москва2026", "covid19-москва2026"},
+		{"Japanese mixes Han and kana", "東京オリンピックの開催", "東京オリンピックの開催"},
+		{"Korean mixes Hangul and Han", "大韓民國 대한민국", "大韓民國-대한민국"},
+		{"Han then Latin", "北京abc", "北京-abc"},
 		{"nothing to keep", "!!! — ???", ""},
 		{"empty", "", ""},
 	}
@@ -55,6 +64,21 @@ func TestSlugifyHeadlines(t *testing.T) {
 				t.Errorf("Slugify(%q) = %q is not a valid slug", tt.title, got)
 			}
 		})
+	}
+}
+
+// TestValidSlugRefusesMixedScriptWords: a slug typed by an editor (or an
+// attacker) that hides a look-alike letter inside a word is not a slug.
+func TestValidSlugRefusesMixedScriptWords(t *testing.T) {
+	for _, s := range []string{"pm-us-visit-аfghan", "gοogle", "北京abc", "бюджетx"} {
+		if ValidSlug(s) {
+			t.Errorf("ValidSlug(%q) = true, want false", s)
+		}
+	}
+	for _, s := range []string{"pm-us-visit-afghan", "выборы-в-москве", "東京オリンピックの開催", "covid19-москва2026"} {
+		if !ValidSlug(s) {
+			t.Errorf("ValidSlug(%q) = false, want true", s)
+		}
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,12 +18,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
 	smithyendpoints "github.com/aws/smithy-go/endpoints"
 
+	"broadsheet/internal/awsenv"
 	"broadsheet/internal/broadsheet"
 )
 
@@ -86,15 +85,9 @@ var (
 
 // NewClient builds the DynamoDB client from the environment: AWS_REGION (or
 // AWS_DEFAULT_REGION), the credentials Lambda puts in the environment
-// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), and
-// DYNAMODB_ENDPOINT to point at DynamoDB Local or another compatible engine.
-// It makes no network calls and reads no files.
-//
-// The aws.Config is built by hand rather than by config.LoadDefaultConfig:
-// the default chain reads ~/.aws files and links SSO, STS, IMDS, process and
-// login credential providers that a Lambda function never uses (about 0.6 MiB
-// of every zipped bootstrap). Shared-config profiles are therefore not read:
-// export credentials into the environment to run a function outside Lambda.
+// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN; read by
+// internal/awsenv), and DYNAMODB_ENDPOINT to point at DynamoDB Local or
+// another compatible engine. It makes no network calls and reads no files.
 func NewClient(ctx context.Context, getenv func(string) string) (*dynamodb.Client, error) {
 	return NewClientWith(ctx, getenv, Interactive)
 }
@@ -103,54 +96,25 @@ func NewClient(ctx context.Context, getenv func(string) string) (*dynamodb.Clien
 func NewClientWith(ctx context.Context, getenv func(string) string, b Budget) (*dynamodb.Client, error) {
 	_ = ctx
 	endpoint := getenv("DYNAMODB_ENDPOINT")
-	region := firstSet(getenv, "AWS_REGION", "AWS_DEFAULT_REGION")
-	// Against an endpoint override, credentials come from getenv (which is
-	// the process environment in Lambda, and the function's own environment
-	// in the local runtime), or are dummies: DynamoDB Local accepts any, but
-	// the SDK insists on some and must not ask IMDS.
-	id, secret, token := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY"), getenv("AWS_SESSION_TOKEN")
-	if endpoint != "" {
-		if region == "" {
-			region = "us-east-1"
-		}
-		if id == "" || secret == "" {
-			id, secret, token = "local", "local", ""
-		}
-	} else {
-		if id == "" || secret == "" {
-			// getenv may be a function's own environment (the local runtime);
-			// the process environment is where Lambda puts credentials.
-			id, secret, token = os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY"), os.Getenv("AWS_SESSION_TOKEN")
-		}
-		if region == "" {
-			region = firstSet(os.Getenv, "AWS_REGION", "AWS_DEFAULT_REGION")
-		}
-		if region == "" {
-			return nil, errors.New("AWS_REGION must be set")
-		}
-		if id == "" || secret == "" {
-			return nil, errors.New("AWS credentials must be in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), as Lambda provides them")
-		}
+	cfg, err := awsenv.Config(getenv, endpoint != "")
+	if err != nil {
+		return nil, err
 	}
-	cfg := aws.Config{
-		Region:      region,
-		Credentials: aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(id, secret, token)),
-		Retryer: func() aws.Retryer {
-			return retry.NewStandard(func(o *retry.StandardOptions) {
-				o.MaxAttempts = b.Attempts
-				o.MaxBackoff = b.MaxBackoff
-				o.RateLimiter = ratelimit.None
-				o.Retryables = append([]retry.IsErrorRetryable{cancellationRetryable}, o.Retryables...)
-			})
-		},
-		HTTPClient: awshttp.NewBuildableClient().
-			WithTimeout(b.AttemptTimeout).
-			WithDialerOptions(func(d *net.Dialer) { d.Timeout = time.Second }).
-			WithTransportOptions(func(t *http.Transport) {
-				t.MaxIdleConnsPerHost = 64
-				t.IdleConnTimeout = 90 * time.Second
-			}),
+	cfg.Retryer = func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = b.Attempts
+			o.MaxBackoff = b.MaxBackoff
+			o.RateLimiter = ratelimit.None
+			o.Retryables = append([]retry.IsErrorRetryable{cancellationRetryable}, o.Retryables...)
+		})
 	}
+	cfg.HTTPClient = awshttp.NewBuildableClient().
+		WithTimeout(b.AttemptTimeout).
+		WithDialerOptions(func(d *net.Dialer) { d.Timeout = time.Second }).
+		WithTransportOptions(func(t *http.Transport) {
+			t.MaxIdleConnsPerHost = 64
+			t.IdleConnTimeout = 90 * time.Second
+		})
 	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
 		if endpoint != "" {
 			o.BaseEndpoint = aws.String(endpoint)
@@ -223,14 +187,6 @@ func (r *cachedResolver) ResolveEndpoint(ctx context.Context, p dynamodb.Endpoin
 	return e, nil
 }
 
-func firstSet(getenv func(string) string, names ...string) string {
-	for _, n := range names {
-		if v := getenv(n); v != "" {
-			return v
-		}
-	}
-	return ""
-}
 
 // unavailable converts a storage failure into the 503 the contract promises,
 // logging the cause (which never contains an email: keys hold only hashes).
