@@ -117,7 +117,7 @@ var allowedActions = map[string][]string{
 	"functions/editor": {"dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem",
 		"dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"},
 	"functions/comments": {"dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:GetItem", "dynamodb:PutItem",
-		"dynamodb:Query", "dynamodb:UpdateItem"},
+		"dynamodb:Query", "dynamodb:UpdateItem", "ses:SendEmail", "ses:SendRawEmail"},
 	"functions/indexer": {"dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem",
 		"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem", "sqs:SendMessage"},
 }
@@ -163,11 +163,13 @@ func TestPoliciesAreLeast(t *testing.T) {
 
 func TestEnvironmentCoversWhatCodeReads(t *testing.T) {
 	tpl := dynamotest.Template(t)
-	// Lambda and the SDK provide the AWS_ ones; DYNAMODB_ENDPOINT and
-	// SEARCH_DEBUG_COST are local-only switches that are off when unset.
+	// Lambda and the SDK provide the AWS_ ones; DYNAMODB_ENDPOINT,
+	// SES_ENDPOINT, MAIL_DIR (the local .eml sink) and SEARCH_DEBUG_COST are
+	// local-only switches that are off when unset.
 	provided := map[string]bool{
 		"AWS_REGION": true, "AWS_ACCESS_KEY_ID": true, "AWS_SECRET_ACCESS_KEY": true, "AWS_SESSION_TOKEN": true,
 		"AWS_LAMBDA_FUNCTION_NAME": true, "DYNAMODB_ENDPOINT": true, "SEARCH_DEBUG_COST": true,
+		"SES_ENDPOINT": true, "MAIL_DIR": true,
 	}
 	read := regexp.MustCompile(`(?:getenv|Getenv)\("([A-Z0-9_]+)"\)`)
 	for id, fn := range tpl.Functions {

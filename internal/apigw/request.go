@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"mime"
+	"net"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -127,4 +128,35 @@ func Limit(req Request, def, max int) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// BaseURL is the base URL of the API that received req, for links in
+// answers when no public URL is configured (local runs): the Host header
+// (or the API's domain), http on loopback and https elsewhere unless
+// X-Forwarded-Proto says, plus a named stage.
+func BaseURL(req Request) string {
+	host := Header(req, "host")
+	if host == "" {
+		host = req.RequestContext.DomainName
+	}
+	scheme := Header(req, "x-forwarded-proto")
+	if scheme != "http" && scheme != "https" {
+		scheme = "https"
+		if hn, _, err := net.SplitHostPort(host); (err == nil && isLoopback(hn)) || isLoopback(host) {
+			scheme = "http"
+		}
+	}
+	base := scheme + "://" + host
+	if st := req.RequestContext.Stage; st != "" && st != "$default" {
+		base += "/" + st
+	}
+	return base
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
 }

@@ -268,6 +268,12 @@ func (id *Identity) sum(label string, parts ...string) string {
 	return hex.EncodeToString(mac.Sum(nil))
 }
 
+// Sign authenticates parts under the identity key, for tokens the service
+// issues (hex HMAC-SHA-256; label separates their uses).
+func (id *Identity) Sign(label string, parts ...string) string {
+	return id.sum("sign "+label, parts...)
+}
+
 // Email hashes the address's canonical mailbox (CanonicalMailbox); "" stays "".
 func (id *Identity) Email(addr string) string {
 	addr = CanonicalMailbox(addr)
@@ -326,11 +332,17 @@ type Submission struct {
 	NewCommenter bool
 }
 
+// TrustLifetime is how long a verified (email, client address) pair is
+// trusted before its owner is asked to verify again.
+const TrustLifetime = 365 * 24 * time.Hour
+
 // The kinds of flood key. A refused duplicate closes only the address
 // kind: the email typed may be anyone's.
 const (
 	FloodKeyAddress = "ip#"
 	FloodKeyEmail   = "email#"
+	// FloodKeyMail limits verification mail to one address (ClaimWindow).
+	FloodKeyMail = "mail#"
 )
 
 // AddressFloodKeys are the submission's flood keys that name the poster's
@@ -366,6 +378,15 @@ type CommentStore interface {
 	CommenterApproved(ctx context.Context, emailHash string) (bool, error)
 	// CommentByID reads one comment consistently; CodeNotFound if absent.
 	CommentByID(ctx context.Context, id string) (*Comment, error)
+	// CommenterTrusted reports whether the hashed email was verified from
+	// the hashed client address within TrustLifetime of now.
+	CommenterTrusted(ctx context.Context, emailHash, address string, now time.Time) (bool, error)
+	// TrustCommenter records that verification; first is false when a live
+	// record was already there.
+	TrustCommenter(ctx context.Context, emailHash, address string, now time.Time) (first bool, err error)
+	// ClaimWindow closes a window key for window unless it is already
+	// closed (claimed false): the limit on verification mail.
+	ClaimWindow(ctx context.Context, key string, now time.Time, window time.Duration) (claimed bool, err error)
 	// ApprovedComments lists an article's approved comments, oldest first.
 	ApprovedComments(ctx context.Context, articleID string, limit int, after map[string]string) (Page[*Comment], error)
 	// CommentsByStatus lists comments in one moderation status, oldest first.

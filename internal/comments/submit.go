@@ -30,6 +30,10 @@ type SubmitStore interface {
 	IdempotentAnswer(ctx context.Context, key string, now time.Time) (*broadsheet.StoredAnswer, error)
 	ApprovedComments(ctx context.Context, articleID string, limit int, after map[string]string) (broadsheet.Page[*broadsheet.Comment], error)
 	SubmitComment(ctx context.Context, s *broadsheet.Submission) error
+	CommenterTrusted(ctx context.Context, emailHash, address string, now time.Time) (bool, error)
+	TrustCommenter(ctx context.Context, emailHash, address string, now time.Time) (bool, error)
+	ClaimWindow(ctx context.Context, key string, now time.Time, window time.Duration) (bool, error)
+	SetCommentStatus(ctx context.Context, c *broadsheet.Comment, to broadsheet.CommentStatus, now time.Time) error
 }
 
 // Public is the readers' side: submissions and the approved list.
@@ -38,8 +42,11 @@ type Public struct {
 	Identity   *broadsheet.Identity
 	Moderation broadsheet.Moderation
 	Flood      time.Duration // 0 disables the flood limit
-	Now        func() time.Time
-	NewID      func() string
+	// Verification, when set, holds every comment from an (email, client
+	// address) pair not yet verified and mails its link (verify.go).
+	Verification *Verification
+	Now          func() time.Time
+	NewID        func() string
 }
 
 // Submission is one reader's request as the door decoded it.
@@ -48,6 +55,9 @@ type Submission struct {
 	Input          broadsheet.CommentInput
 	IdempotencyKey string // the header as sent; "" when absent
 	ClientIP       string // "" when unknown: no address flood key
+	// VerifyURL is the absolute URL of the verification route, for the
+	// link a held comment's email carries.
+	VerifyURL string
 }
 
 // Outcome says how a submission ended, for metrics. Refusals are errors.
@@ -104,7 +114,8 @@ func (p *Public) Submit(ctx context.Context, s Submission, render Render) (*Subm
 		idemKey = p.Identity.IdempotencyKey(s.Slug, s.IdempotencyKey)
 	}
 
-	r := p.read(ctx, s.Slug, emailHash, in.ParentID, idemKey, now)
+	address := addressKey(p.Identity, s.ClientIP)
+	r := p.read(ctx, s.Slug, emailHash, address, in.ParentID, idemKey, now)
 	if r.answerErr != nil {
 		return nil, r.answerErr
 	}
@@ -125,6 +136,9 @@ func (p *Public) Submit(ctx context.Context, s Submission, render Render) (*Subm
 	if r.returningErr != nil {
 		return nil, r.returningErr
 	}
+	if r.trustedErr != nil {
+		return nil, r.trustedErr
+	}
 	if in.ParentID != "" {
 		switch {
 		case broadsheet.ErrorCode(r.parentErr) == broadsheet.CodeNotFound:
@@ -136,9 +150,17 @@ func (p *Public) Submit(ctx context.Context, s Submission, render Render) (*Subm
 		}
 	}
 
+	// Without verification every returning email is trusted, as before;
+	// with it, only from an address its owner verified.
+	verified := p.Verification == nil || r.trusted
 	stored, answered := p.Moderation.Decide(broadsheet.ModerationFacts{
-		Honeypot: in.Honeypot(), Links: broadsheet.CountLinks(in.Body), Returning: r.returning,
+		Honeypot: in.Honeypot(), Links: broadsheet.CountLinks(in.Body), Returning: r.returning && verified,
 	})
+	if !verified && stored == broadsheet.CommentApproved {
+		// Held until the link is followed; the answer is the same pending
+		// whether or not the email is known.
+		stored, answered = broadsheet.CommentPending, broadsheet.CommentPending
+	}
 	c := &broadsheet.Comment{
 		ID: p.NewID(), ArticleID: a.ID, ArticleSlug: a.Slug, ParentID: in.ParentID,
 		Name: in.Name, Email: in.Email, EmailHash: emailHash, Website: in.Website, Body: in.Body,
@@ -161,6 +183,7 @@ func (p *Public) Submit(ctx context.Context, s Submission, render Render) (*Subm
 		Answer:         broadsheet.StoredAnswer{Status: http.StatusCreated, Body: body, CommentID: c.ID, Fingerprint: fingerprint},
 		NewCommenter:   stored == broadsheet.CommentApproved && !r.returning,
 	}
+	mailLink := !verified && stored == broadsheet.CommentPending
 	err = p.Store.SubmitComment(ctx, sub)
 	if errors.Is(err, broadsheet.ErrIdempotencyRace) {
 		// A concurrent request with the same key won: answer what it answered.
@@ -175,6 +198,9 @@ func (p *Public) Submit(ctx context.Context, s Submission, render Render) (*Subm
 	}
 	if err != nil {
 		return nil, err
+	}
+	if mailLink {
+		p.Verification.mailLink(ctx, p.Store, p.Identity, c, address, s.VerifyURL, now)
 	}
 	return &Submitted{Answer: sub.Answer, Outcome: outcomeOf(stored)}, nil
 }
@@ -236,17 +262,22 @@ type reads struct {
 	articleErr   error
 	returning    bool
 	returningErr error
+	trusted      bool
+	trustedErr   error
 	parent       *broadsheet.Comment
 	parentErr    error
 	answer       *broadsheet.StoredAnswer
 	answerErr    error
 }
 
-func (p *Public) read(ctx context.Context, slug, emailHash, parentID, idemKey string, now time.Time) *reads {
+func (p *Public) read(ctx context.Context, slug, emailHash, address, parentID, idemKey string, now time.Time) *reads {
 	var r reads
 	var wg sync.WaitGroup
 	wg.Go(func() { r.article, r.articleErr = p.Store.ArticleBySlug(ctx, slug) })
 	wg.Go(func() { r.returning, r.returningErr = p.Store.CommenterApproved(ctx, emailHash) })
+	if p.Verification != nil {
+		wg.Go(func() { r.trusted, r.trustedErr = p.Store.CommenterTrusted(ctx, emailHash, address, now) })
+	}
 	if parentID != "" {
 		wg.Go(func() { r.parent, r.parentErr = p.Store.CommentByID(ctx, parentID) })
 	}

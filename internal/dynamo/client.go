@@ -187,7 +187,6 @@ func (r *cachedResolver) ResolveEndpoint(ctx context.Context, p dynamodb.Endpoin
 	return e, nil
 }
 
-
 // unavailable converts a storage failure into the 503 the contract promises,
 // logging the cause (which never contains an email: keys hold only hashes).
 func unavailable(ctx context.Context, op string, err error) error {

@@ -37,6 +37,7 @@ const (
 	skIdem              = "IDEM"
 	prefixCommenter     = "COMMENTER#" // COMMENTER#<emailHash> / APPROVED
 	skCommenterApproved = "APPROVED"
+	skTrustPrefix       = "TRUST#"  // COMMENTER#<emailHash> / TRUST#<addressHash>: verified from there
 	prefixImport        = "IMPORT#" // IMPORT#<articleId>#<sha256(externalId)> / IMPORT
 	skImport            = "IMPORT"
 )
@@ -298,11 +299,7 @@ func (st *Store) closeWindows(ctx context.Context, sub *broadsheet.Submission) {
 		return
 	}
 	for _, k := range sub.AddressFloodKeys() {
-		p := st.putRate(k, sub.Now, sub.FloodWindow).Put
-		_, _ = st.DB.PutItem(ctx, &dynamodb.PutItemInput{
-			TableName: p.TableName, Item: p.Item, ConditionExpression: p.ConditionExpression,
-			ExpressionAttributeNames: p.ExpressionAttributeNames, ExpressionAttributeValues: p.ExpressionAttributeValues,
-		})
+		_, _ = st.ClaimWindow(ctx, k, sub.Now, sub.FloodWindow)
 	}
 }
 
@@ -676,4 +673,70 @@ func (st *Store) importedComment(ctx context.Context, articleID, externalID stri
 		return nil, broadsheet.Errorf(broadsheet.CodeDuplicateComment, "this externalId was imported before and the comment has since been deleted")
 	}
 	return c, err
+}
+
+// CommenterTrusted reads whether the email was verified from the address
+// (strongly consistent; an expired record still present counts as absent).
+func (st *Store) CommenterTrusted(ctx context.Context, emailHash, address string, now time.Time) (bool, error) {
+	if emailHash == "" {
+		return false, nil
+	}
+	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: &st.Table, Key: key(prefixCommenter+emailHash, skTrustPrefix+address),
+		ConsistentRead: aws.Bool(true), ProjectionExpression: aws.String("expiresAt"),
+	})
+	if err != nil {
+		return false, unavailable(ctx, "CommenterTrusted", err)
+	}
+	var it struct {
+		ExpiresAt int64 `dynamodbav:"expiresAt"`
+	}
+	if out.Item == nil {
+		return false, nil
+	}
+	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+		return false, err
+	}
+	return it.ExpiresAt > now.Unix(), nil
+}
+
+// TrustCommenter records that the email was verified from the address, for
+// broadsheet.TrustLifetime (TTL cleans up); first is false when a live
+// record was already there.
+func (st *Store) TrustCommenter(ctx context.Context, emailHash, address string, now time.Time) (bool, error) {
+	_, err := st.DB.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: &st.Table,
+		Item: map[string]types.AttributeValue{
+			"pk": s(prefixCommenter + emailHash), "sk": s(skTrustPrefix + address), "type": s("trust"),
+			"verifiedAt": s(FormatTime(now)), "expiresAt": n(now.Add(broadsheet.TrustLifetime).Unix()),
+		},
+		ConditionExpression:       aws.String("attribute_not_exists(pk) OR expiresAt <= :now"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":now": n(now.Unix())},
+	})
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		return false, nil
+	}
+	if err != nil {
+		return false, unavailable(ctx, "TrustCommenter", err)
+	}
+	return true, nil
+}
+
+// ClaimWindow closes the window key (a RATE# item, as the flood limit's)
+// unless it is already closed: false means it was.
+func (st *Store) ClaimWindow(ctx context.Context, k string, now time.Time, window time.Duration) (bool, error) {
+	p := st.putRate(k, now, window).Put
+	_, err := st.DB.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: p.TableName, Item: p.Item, ConditionExpression: p.ConditionExpression,
+		ExpressionAttributeNames: p.ExpressionAttributeNames, ExpressionAttributeValues: p.ExpressionAttributeValues,
+	})
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		return false, nil
+	}
+	if err != nil {
+		return false, unavailable(ctx, "ClaimWindow", err)
+	}
+	return true, nil
 }

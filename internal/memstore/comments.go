@@ -23,6 +23,7 @@ type commentTables struct {
 	floodUntil map[string]time.Time           // RATE#<key>: closed until
 	answers    map[string]storedAnswer        // IDEM#<key>
 	commenters map[string]bool                // COMMENTER#<emailHash>: has an approved comment
+	trusted    map[string]time.Time           // COMMENTER#<emailHash> / TRUST#<address>: verified until
 	imports    map[string]string              // IMPORT#…: import key → comment id; outlives the comment
 }
 
@@ -37,6 +38,7 @@ func (t *commentTables) init() {
 	t.floodUntil = map[string]time.Time{}
 	t.answers = map[string]storedAnswer{}
 	t.commenters = map[string]bool{}
+	t.trusted = map[string]time.Time{}
 	t.imports = map[string]string{}
 }
 
@@ -328,4 +330,37 @@ func (s *Store) ImportComment(_ context.Context, c *broadsheet.Comment) (*broads
 		}
 	}
 	return c, true, nil
+}
+
+// CommenterTrusted reports whether the email was verified from the address.
+func (s *Store) CommenterTrusted(_ context.Context, emailHash, address string, now time.Time) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	until, ok := s.trusted[emailHash+"/"+address]
+	return emailHash != "" && ok && now.Before(until), nil
+}
+
+// TrustCommenter records that the email was verified from the address, for
+// broadsheet.TrustLifetime; first is false when it already was.
+func (s *Store) TrustCommenter(_ context.Context, emailHash, address string, now time.Time) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := emailHash + "/" + address
+	if until, ok := s.trusted[k]; ok && now.Before(until) {
+		return false, nil
+	}
+	s.trusted[k] = now.Add(broadsheet.TrustLifetime)
+	return true, nil
+}
+
+// ClaimWindow closes the flood-style window key for window unless it is
+// already closed: false means it was.
+func (s *Store) ClaimWindow(_ context.Context, key string, now time.Time, window time.Duration) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if u, ok := s.floodUntil[key]; ok && u.After(now) {
+		return false, nil
+	}
+	s.floodUntil[key] = now.Add(window)
+	return true, nil
 }

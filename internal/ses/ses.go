@@ -52,7 +52,7 @@ func (s *Sender) Send(ctx context.Context, m mail.Message) error {
 		return err
 	}
 	in := &sesv2.SendEmailInput{
-		FromEmailAddress: aws.String(m.From.String()),
+		FromEmailAddress: aws.String(m.From.Address), // what ses:FromAddress conditions match
 		Destination:      &types.Destination{ToAddresses: []string{m.To.Address}},
 		Content:          &types.EmailContent{Raw: &types.RawMessage{Data: raw}},
 	}

@@ -12,7 +12,9 @@ package comments
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	netmail "net/mail"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +24,8 @@ import (
 	"broadsheet/internal/comments"
 	"broadsheet/internal/cursor"
 	"broadsheet/internal/dynamo"
+	"broadsheet/internal/mail"
+	"broadsheet/internal/ses"
 	"broadsheet/internal/telemetry"
 )
 
@@ -46,8 +50,14 @@ type Handler struct {
 	// OriginSecret is the edge's X-Origin-Verify value (EDGE_ORIGIN_SECRET):
 	// requests carrying it are read for CloudFront's viewer address.
 	OriginSecret string
-	Now          func() time.Time
-	NewID        func() string
+	// Verification holds unverified commenters' comments and mails their
+	// links (COMMENT_VERIFICATION=on); nil when off.
+	Verification *comments.Verification
+	// SiteURL and APIURL are the public bases for links in mail and on the
+	// verification pages (SITE_URL, PUBLIC_API_URL); empty: the request's.
+	SiteURL, APIURL string
+	Now             func() time.Time
+	NewID           func() string
 }
 
 // New wires the handler from the function's environment: TABLE_NAME,
@@ -87,8 +97,56 @@ func Configure(getenv func(string) string) (*Handler, error) {
 		}
 		flood = time.Duration(secs) * time.Second
 	}
+	ver, err := verificationFromEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
 	return &Handler{Cursors: cur, Identity: id, Moderation: mod, Flood: flood, OriginSecret: getenv("EDGE_ORIGIN_SECRET"),
+		Verification: ver, SiteURL: strings.TrimRight(getenv("SITE_URL"), "/"), APIURL: strings.TrimRight(getenv("PUBLIC_API_URL"), "/"),
 		Now: time.Now, NewID: broadsheet.NewID}, nil
+}
+
+// verificationFromEnv reads COMMENT_VERIFICATION (on | off, default off),
+// and where mail goes: MAIL_DIR (the local runtime's .eml sink) or Amazon
+// SES from MAIL_FROM (an SES-verified sender) with SES_CONFIGURATION_SET.
+func verificationFromEnv(getenv func(string) string) (*comments.Verification, error) {
+	switch v := strings.TrimSpace(getenv("COMMENT_VERIFICATION")); v {
+	case "", "off":
+		return nil, nil
+	case "on":
+	default:
+		return nil, fmt.Errorf("COMMENT_VERIFICATION must be on or off, not %q", v)
+	}
+	site := strings.TrimSpace(getenv("SITE_NAME"))
+	if site == "" {
+		site = "Broadsheet"
+	}
+	ver := &comments.Verification{SiteName: site}
+	from := strings.TrimSpace(getenv("MAIL_FROM"))
+	if dir := getenv("MAIL_DIR"); dir != "" {
+		ver.Mail = mail.Dir(dir)
+		if from == "" {
+			from = "comments@localhost"
+		}
+	} else {
+		if from == "" {
+			return nil, errors.New("COMMENT_VERIFICATION is on but MAIL_FROM is empty: set the MailFrom parameter to an SES-verified sender, or CommentVerification to off")
+		}
+		sender, err := ses.FromEnv(getenv)
+		if err != nil {
+			return nil, err
+		}
+		ver.Mail = sender
+	}
+	addr, err := netmail.ParseAddress(from)
+	if err != nil {
+		return nil, fmt.Errorf("MAIL_FROM %q: %v", from, err)
+	}
+	if addr.Name == "" {
+		addr.Name = site
+	}
+	ver.From = *addr
+	return ver, nil
 }
 
 // Router maps the template's route keys to their code.
@@ -96,6 +154,8 @@ func (h *Handler) Router() apigw.Router {
 	return apigw.Router{
 		"GET /articles/{slug}/comments":  h.list,
 		"POST /articles/{slug}/comments": counted(h.post),
+		"GET /comments/verify":           h.verifyPage,
+		"POST /comments/verify":          h.verify,
 	}
 }
 
@@ -155,7 +215,8 @@ func ViewOf(c *broadsheet.Comment) View {
 
 // public is the use case over the handler's store, policy and clock.
 func (h *Handler) public() *comments.Public {
-	return &comments.Public{Store: h.Store, Identity: h.Identity, Moderation: h.Moderation, Flood: h.Flood, Now: h.Now, NewID: h.NewID}
+	return &comments.Public{Store: h.Store, Identity: h.Identity, Moderation: h.Moderation, Flood: h.Flood,
+		Verification: h.Verification, Now: h.Now, NewID: h.NewID}
 }
 
 // list answers approved comments oldest first: two round trips (the article
@@ -207,7 +268,8 @@ func (h *Handler) post(ctx context.Context, req apigw.Request) (apigw.Response, 
 	if !broadsheet.ValidSlug(slug) {
 		return apigw.Response{}, broadsheet.Errorf(broadsheet.CodeNotFound, "no such article")
 	}
-	s := comments.Submission{Slug: slug, IdempotencyKey: apigw.Header(req, "idempotency-key"), ClientIP: apigw.ClientIP(req, h.OriginSecret)}
+	s := comments.Submission{Slug: slug, IdempotencyKey: apigw.Header(req, "idempotency-key"), ClientIP: apigw.ClientIP(req, h.OriginSecret),
+		VerifyURL: h.apiURL(req) + VerifyPath}
 	if err := apigw.DecodeJSON(req, broadsheet.MaxCommentRequest, &s.Input); err != nil {
 		return apigw.Response{}, err
 	}

@@ -9,7 +9,6 @@ package pages
 import (
 	"context"
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -80,30 +79,7 @@ func (h *Handler) reader() *rules.Reader { return &rules.Reader{Store: h.Store, 
 // site is the configured site, its URL taken from the request when
 // SITE_URL is not set (local runs; a deployment sets it, see the template).
 func (h *Handler) site(req apigw.Request) syndication.Site {
-	host := apigw.Header(req, "host")
-	if host == "" {
-		host = req.RequestContext.DomainName
-	}
-	scheme := apigw.Header(req, "x-forwarded-proto")
-	if scheme != "http" && scheme != "https" {
-		scheme = "https"
-		if hn, _, err := net.SplitHostPort(host); (err == nil && isLoopback(hn)) || isLoopback(host) {
-			scheme = "http"
-		}
-	}
-	base := scheme + "://" + host
-	if st := req.RequestContext.Stage; st != "" && st != "$default" {
-		base += "/" + st
-	}
-	return h.Site.WithURL(base)
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
+	return h.Site.WithURL(apigw.BaseURL(req))
 }
 
 func (h *Handler) article(ctx context.Context, req apigw.Request) (apigw.Response, error) {

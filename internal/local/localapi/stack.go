@@ -128,6 +128,7 @@ func Start(ctx context.Context, cfg Config) (st *Stack, err error) {
 	if !cfg.ExternalIssuer {
 		params = WithLocalIssuer(cfg.Parameters, s.listener.Addr().String())
 	}
+	params = WithLocalMail(params)
 	s.tpl, err = LoadTemplate(cfg.Template, cfg.DataDir, cfg.TableName, params)
 	if err != nil {
 		return nil, err
@@ -161,7 +162,8 @@ func Start(ctx context.Context, cfg Config) (st *Stack, err error) {
 	// credentials from the process environment, not from getenv, so none are
 	// passed here; functions use dummy static credentials when
 	// DYNAMODB_ENDPOINT is set (DynamoDB Local accepts any).
-	env := map[string]string{"DYNAMODB_ENDPOINT": s.endpoint}
+	// Mail goes to <DataDir>/mail as .eml files instead of SES.
+	env := map[string]string{"DYNAMODB_ENDPOINT": s.endpoint, "MAIL_DIR": filepath.Join(cfg.DataDir, "mail")}
 	for k, v := range cfg.Env {
 		env[k] = v
 	}
@@ -254,6 +256,23 @@ func WithLocalIssuer(params map[string]string, hostport string) map[string]strin
 	}
 	if out[JwtIssuerParameter] == "" {
 		out[JwtIssuerParameter] = LocalIssuer(hostport)
+	}
+	return out
+}
+
+// MailFromParameter is the template parameter naming the mail sender.
+const MailFromParameter = "MailFrom"
+
+// WithLocalMail gives MailFrom a local sender when none is set, as a
+// deployment must: the template's rule wants one while verification is on,
+// and locally every message lands in <DataDir>/mail instead of SES.
+func WithLocalMail(params map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range params {
+		out[k] = v
+	}
+	if out[MailFromParameter] == "" {
+		out[MailFromParameter] = "comments@localhost"
 	}
 	return out
 }

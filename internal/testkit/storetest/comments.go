@@ -43,6 +43,8 @@ func RunComments(t *testing.T, newStore func(t *testing.T) CommentStore) {
 		{"DeleteFreesDedupe", deleteFreesDedupe},
 		{"ImportIdempotentByExternalID", importIdempotentByExternalID},
 		{"CommentByIDMissing", commentByIDMissing},
+		{"TrustIsPerEmailAndAddress", trustIsPerEmailAndAddress},
+		{"ClaimWindowOncePerWindow", claimWindowOncePerWindow},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.run(t, newStore(t)) })
@@ -585,5 +587,72 @@ func importIdempotentByExternalID(t *testing.T, st CommentStore) {
 func commentByIDMissing(t *testing.T, st CommentStore) {
 	if _, err := st.CommentByID(context.Background(), broadsheet.NewID()); broadsheet.ErrorCode(err) != broadsheet.CodeNotFound {
 		t.Fatalf("missing comment: %v", err)
+	}
+}
+
+// trustIsPerEmailAndAddress: verification trusts one (email, address) pair,
+// once, for broadsheet.TrustLifetime; another address or email is not
+// trusted by it.
+func trustIsPerEmailAndAddress(t *testing.T, st CommentStore) {
+	ctx := context.Background()
+	if ok, err := st.CommenterTrusted(ctx, "e1", "a1", commentNow); err != nil || ok {
+		t.Fatalf("trusted before verification: %v %v", ok, err)
+	}
+	first, err := st.TrustCommenter(ctx, "e1", "a1", commentNow)
+	if err != nil || !first {
+		t.Fatalf("first verification: %v %v", first, err)
+	}
+	if again, err := st.TrustCommenter(ctx, "e1", "a1", commentNow.Add(time.Hour)); err != nil || again {
+		t.Fatalf("second verification of the same pair: first=%v %v, want false", again, err)
+	}
+	for _, tt := range []struct {
+		email, addr string
+		at          time.Time
+		want        bool
+	}{
+		{"e1", "a1", commentNow.Add(time.Hour), true},
+		{"e1", "a2", commentNow, false},
+		{"e2", "a1", commentNow, false},
+		{"", "a1", commentNow, false},
+		{"e1", "a1", commentNow.Add(broadsheet.TrustLifetime + time.Second), false},
+	} {
+		if ok, err := st.CommenterTrusted(ctx, tt.email, tt.addr, tt.at); err != nil || ok != tt.want {
+			t.Errorf("trusted(%s, %s, %s) = %v %v, want %v", tt.email, tt.addr, tt.at, ok, err, tt.want)
+		}
+	}
+	// After the lifetime the pair can be verified again.
+	if first, err := st.TrustCommenter(ctx, "e1", "a1", commentNow.Add(broadsheet.TrustLifetime+time.Second)); err != nil || !first {
+		t.Fatalf("verification after expiry: %v %v", first, err)
+	}
+}
+
+// claimWindowOncePerWindow: of many claims within a window exactly one
+// wins, and the window reopens when it ends.
+func claimWindowOncePerWindow(t *testing.T, st CommentStore) {
+	ctx := context.Background()
+	k := broadsheet.FloodKeyMail + "e1"
+	var wins sync.WaitGroup
+	var mu sync.Mutex
+	won := 0
+	for range 8 {
+		wins.Go(func() {
+			if ok, err := st.ClaimWindow(ctx, k, commentNow, 10*time.Minute); err != nil {
+				t.Error(err)
+			} else if ok {
+				mu.Lock()
+				won++
+				mu.Unlock()
+			}
+		})
+	}
+	wins.Wait()
+	if won != 1 {
+		t.Fatalf("%d of 8 concurrent claims won, want 1", won)
+	}
+	if ok, _ := st.ClaimWindow(ctx, k, commentNow.Add(9*time.Minute), 10*time.Minute); ok {
+		t.Fatal("claimed inside the window")
+	}
+	if ok, _ := st.ClaimWindow(ctx, k, commentNow.Add(10*time.Minute), 10*time.Minute); !ok {
+		t.Fatal("the window did not reopen")
 	}
 }
