@@ -141,6 +141,8 @@ type stack struct {
 	db     *dynamodb.Client // straight to DynamoDB Local, never through a proxy
 	table  string
 	client *http.Client
+	// dataDir is the local runtime's $DATA_DIR (mail lands in dataDir/mail).
+	dataDir string
 }
 
 func newStack(t testing.TB, o stackOptions) *stack {
@@ -150,9 +152,10 @@ func newStack(t testing.TB, o stackOptions) *stack {
 	}
 	endpoint := dynamotest.Endpoint(t)
 	table := ddblocal.UniqueName("e2e")
+	dataDir := t.TempDir()
 	st, err := localapi.Start(context.Background(), localapi.Config{
 		Root:               "../..",
-		DataDir:            t.TempDir(),
+		DataDir:            dataDir,
 		DynamoDBEndpoint:   endpoint,
 		TableName:          table,
 		Functions:          capturedFactories(),
@@ -172,7 +175,7 @@ func newStack(t testing.TB, o stackOptions) *stack {
 	}
 	logs.secret(tok, "an editor bearer token")
 	return &stack{
-		t: t, st: st, base: st.URL(), token: tok, db: ddblocal.NewClient(endpoint), table: table,
+		t: t, st: st, base: st.URL(), token: tok, db: ddblocal.NewClient(endpoint), table: table, dataDir: dataDir,
 		client: &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256}},
 	}
 }

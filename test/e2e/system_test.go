@@ -24,6 +24,7 @@ func TestSystem(t *testing.T) {
 		{"RaceComments", testRaceComments},
 		{"RaceIfMatch", testRaceIfMatch},
 		{"RaceSlug", testRaceSlug},
+		{"VerifiedCommenters", testVerifiedCommenters},
 	} {
 		t.Run(s.name, s.test)
 	}
