@@ -721,7 +721,7 @@ function commentsSection(article) {
         say('Your comment has been published.', 'success');
         if (li) li.scrollIntoView({ block: 'nearest' });
       } else {
-        say('Your comment is awaiting moderation.', 'success');
+        say('Your comment is awaiting moderation. If we have emailed you a link, open it to confirm your comment.', 'success');
       }
       setReply(null);
     } catch (err) {

@@ -42,6 +42,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"broadsheet/internal/local/ddblocal"
+	"broadsheet/internal/local/localapi"
 	"broadsheet/internal/local/rie"
 	"broadsheet/internal/local/samtemplate"
 	"broadsheet/internal/testkit/contract"
@@ -183,7 +184,7 @@ func invoke(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		return err
 	}
 	logw := &logFilter{w: stderr, verbose: c.verbose}
-	em, err := rie.StartWith(ctx, bootstrap, rie.Options{Env: FunctionEnv(fn, c.endpoint, c.region), Binary: bin, Log: logw})
+	em, err := rie.StartWith(ctx, bootstrap, rie.Options{Env: FunctionEnv(fn, c.endpoint, c.region, c.dataDir), Binary: bin, Log: logw})
 	if err != nil {
 		return err
 	}
@@ -258,10 +259,9 @@ func checkContract(event, answer []byte, stderr io.Writer) {
 // $SIGNING_SECRET; failing all that, a random SigningSecret is made up for
 // this run only (note says so).
 func LoadTemplate(path, dataDir, table string, overrides map[string]string) (tpl *samtemplate.Template, note string, err error) {
-	opts := samtemplate.Options{TableName: table, Parameters: map[string]string{}}
-	for k, v := range overrides {
-		opts.Parameters[k] = v
-	}
+	// Mail goes to files locally (FunctionEnv's MAIL_DIR), and the
+	// template wants a sender while verification is on.
+	opts := samtemplate.Options{TableName: table, Parameters: localapi.WithLocalMail(overrides)}
 	probe, err := samtemplate.Load(path, opts)
 	if err != nil {
 		return nil, "", err
@@ -341,11 +341,12 @@ func FunctionFor(tpl *samtemplate.Template, payload []byte) (string, error) {
 // FunctionEnv is the function's environment for a local run: the template's
 // (Globals merged, intrinsics resolved) plus the local endpoint, region and
 // dummy credentials, and what the emulator reads for timeout and memory.
-func FunctionEnv(fn *samtemplate.Function, endpoint, region string) map[string]string {
+func FunctionEnv(fn *samtemplate.Function, endpoint, region, dataDir string) map[string]string {
 	out := map[string]string{}
 	for k, v := range fn.Environment {
 		out[k] = v
 	}
+	out["MAIL_DIR"] = filepath.Join(dataDir, "mail") // the .eml sink, as make local's
 	out[ddblocal.EnvEndpoint] = endpoint
 	out["AWS_REGION"] = region
 	out["AWS_DEFAULT_REGION"] = region

@@ -60,7 +60,7 @@ func TestFunctionForAndEnv(t *testing.T) {
 		}
 	}
 
-	env := FunctionEnv(tpl.Functions["CommentsFunction"], "http://127.0.0.1:1", "eu-west-1")
+	env := FunctionEnv(tpl.Functions["CommentsFunction"], "http://127.0.0.1:1", "eu-west-1", t.TempDir())
 	for k, want := range map[string]string{
 		"TABLE_NAME": "broadsheet", "LOG_LEVEL": "INFO", "SIGNING_SECRET": testSecret,
 		"COMMENT_MODERATION": "first-time", "COMMENT_FLOOD_SECONDS": "15",
@@ -206,7 +206,7 @@ func TestEveryEvent(t *testing.T) {
 			}
 			t.Logf("built %s in %s", fnID, time.Since(start).Round(time.Millisecond))
 			var log bytes.Buffer
-			em, err := rie.StartWith(ctx, bootstrap, rie.Options{Env: FunctionEnv(fn, endpoint, ddblocal.LocalRegion), Binary: bin, Log: &log})
+			em, err := rie.StartWith(ctx, bootstrap, rie.Options{Env: FunctionEnv(fn, endpoint, ddblocal.LocalRegion, t.TempDir()), Binary: bin, Log: &log})
 			if err != nil {
 				t.Fatal(err)
 			}

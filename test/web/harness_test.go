@@ -114,6 +114,9 @@ func newEnv(t *testing.T) *env {
 			"AllowedOrigins":      e.allowed.URL,
 			"CommentFloodSeconds": fmt.Sprint(floodSeconds),
 			"CommentModeration":   "first-time",
+			// The page's behaviour, not verification (test/e2e covers it):
+			// trust an email as typed, as before.
+			"CommentVerification": "off",
 			"LogLevel":            "WARN",
 		},
 		Logger:             logger,

@@ -289,7 +289,7 @@ func TestReaderPage(t *testing.T) {
 		// 2. A valid first comment waits for moderation.
 		first := "Good news at last. Let us hope the talks hold this time."
 		fill("Sara", "sara@example.com", "https://sara.example.org/blog", first)
-		if msg := submitAndWait("the pending answer"); msg != "Your comment is awaiting moderation." {
+		if msg := submitAndWait("the pending answer"); msg != "Your comment is awaiting moderation. If we have emailed you a link, open it to confirm your comment." {
 			t.Fatalf("after a valid comment: %q\n%s", msg, tb.state())
 		}
 		e.commented()
@@ -486,7 +486,7 @@ func TestReaderPage(t *testing.T) {
 		tb.setValue("comment-body", body)
 		tb.do(chromedp.Click(chromedp.CSS(`#comment-form button[type="submit"]`)))
 		tb.waitFor("the cross-origin answer", `/awaiting|Please|could not/.test(document.getElementById("comment-status").textContent)`)
-		if msg := eval[string](tb, `document.getElementById("comment-status").textContent`); msg != "Your comment is awaiting moderation." {
+		if msg := eval[string](tb, `document.getElementById("comment-status").textContent`); msg != "Your comment is awaiting moderation. If we have emailed you a link, open it to confirm your comment." {
 			t.Fatalf("cross-origin comment: %q\n%s", msg, tb.state())
 		}
 		e.commented()
