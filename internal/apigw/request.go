@@ -74,6 +74,10 @@ func DecodeJSON(req Request, maxBytes int, v any) error {
 	}
 	dec := json.NewDecoder(bytes.NewReader(trimmed))
 	if err := dec.Decode(v); err != nil {
+		var domainErr *broadsheet.Error
+		if errors.As(err, &domainErr) {
+			return domainErr // a field's own check (an empty enum value)
+		}
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) && typeErr.Field != "" {
 			return &broadsheet.Error{

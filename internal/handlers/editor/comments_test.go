@@ -154,6 +154,7 @@ func TestModerationRouteAnswers(t *testing.T) {
 		{"list limit out of range", eventtest.Spec{Route: "GET /admin/comments", Query: map[string]string{"limit": "500"}}, 400, "validation_failed", "limit"},
 		{"forged cursor", eventtest.Spec{Route: "GET /admin/comments", Query: map[string]string{"cursor": "bm9wZQ"}}, 400, "invalid_cursor", ""},
 		{"patch without status", eventtest.Spec{Route: "PATCH /admin/comments/{id}", Params: map[string]string{"id": id}, Headers: json, Body: `{}`}, 400, "validation_failed", "status"},
+		{"patch to an empty status", eventtest.Spec{Route: "PATCH /admin/comments/{id}", Params: map[string]string{"id": id}, Headers: json, Body: `{"status":""}`}, 400, "validation_failed", "status"},
 		{"patch to pending", eventtest.Spec{Route: "PATCH /admin/comments/{id}", Params: map[string]string{"id": id}, Headers: json, Body: `{"status":"pending"}`}, 400, "validation_failed", "status"},
 		{"patch as text", eventtest.Spec{Route: "PATCH /admin/comments/{id}", Params: map[string]string{"id": id}, Headers: map[string]string{"content-type": "text/plain"}, Body: `approved`}, 415, "unsupported_media_type", ""},
 		{"patch an unknown comment", eventtest.Spec{Route: "PATCH /admin/comments/{id}", Params: map[string]string{"id": broadsheet.NewID()}, Headers: json, Body: `{"status":"approved"}`}, 404, "not_found", ""},
