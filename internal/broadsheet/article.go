@@ -75,7 +75,7 @@ type ArticleInput struct {
 	Tags         []string `json:"tags"`
 	Slug         string   `json:"slug"`
 	Status       Status   `json:"status,omitempty"` // "" is never sent: absent means draft
-	PublishedAt  string   `json:"publishedAt"` // RFC 3339; parsed by Validate
+	PublishedAt  string   `json:"publishedAt"`      // RFC 3339; parsed by Validate
 	CommentsOpen *bool    `json:"commentsOpen"`
 	Lang         string   `json:"lang"` // BCP 47; "" for the site's language
 
