@@ -23,8 +23,12 @@ help:
 	@echo "make bench   cold start, size, CPU, round trips, cost and load report into reports/"
 	@echo "make bench-search   search quality on every corpus in memory, then Cranfield through the real API"
 
+# Template parameter overrides, as sam deploy --parameter-overrides takes them:
+#   make local PARAMS="CommentFloodSeconds=1 CommentVerification=off"
+PARAMS ?=
+
 local:
-	$(GO) run ./cmd/local
+	$(GO) run ./cmd/local $(foreach p,$(PARAMS),-param $(p))
 
 token:
 	@$(GO) run ./cmd/local token
