@@ -704,7 +704,7 @@ func (st *Store) CommenterTrusted(ctx context.Context, emailHash, address string
 // broadsheet.TrustLifetime (TTL cleans up); first is false when a live
 // record was already there.
 func (st *Store) TrustCommenter(ctx context.Context, emailHash, address string, now time.Time) (bool, error) {
-	_, err := st.DB.PutItem(ctx, &dynamodb.PutItemInput{
+	return st.putIfAllowed(ctx, "TrustCommenter", &dynamodb.PutItemInput{
 		TableName: &st.Table,
 		Item: map[string]types.AttributeValue{
 			"pk": s(prefixCommenter + emailHash), "sk": s(skTrustPrefix + address), "type": s("trust"),
@@ -713,30 +713,28 @@ func (st *Store) TrustCommenter(ctx context.Context, emailHash, address string, 
 		ConditionExpression:       aws.String("attribute_not_exists(pk) OR expiresAt <= :now"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":now": n(now.Unix())},
 	})
-	var ccf *types.ConditionalCheckFailedException
-	if errors.As(err, &ccf) {
-		return false, nil
-	}
-	if err != nil {
-		return false, unavailable(ctx, "TrustCommenter", err)
-	}
-	return true, nil
 }
 
 // ClaimWindow closes the window key (a RATE# item, as the flood limit's)
 // unless it is already closed: false means it was.
 func (st *Store) ClaimWindow(ctx context.Context, k string, now time.Time, window time.Duration) (bool, error) {
 	p := st.putRate(k, now, window).Put
-	_, err := st.DB.PutItem(ctx, &dynamodb.PutItemInput{
+	return st.putIfAllowed(ctx, "ClaimWindow", &dynamodb.PutItemInput{
 		TableName: p.TableName, Item: p.Item, ConditionExpression: p.ConditionExpression,
 		ExpressionAttributeNames: p.ExpressionAttributeNames, ExpressionAttributeValues: p.ExpressionAttributeValues,
 	})
+}
+
+// putIfAllowed is one conditional PutItem whose failed condition is an
+// answer (false), not an error.
+func (st *Store) putIfAllowed(ctx context.Context, op string, in *dynamodb.PutItemInput) (bool, error) {
+	_, err := st.DB.PutItem(ctx, in)
 	var ccf *types.ConditionalCheckFailedException
 	if errors.As(err, &ccf) {
 		return false, nil
 	}
 	if err != nil {
-		return false, unavailable(ctx, "ClaimWindow", err)
+		return false, unavailable(ctx, op, err)
 	}
 	return true, nil
 }
