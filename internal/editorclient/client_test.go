@@ -6,17 +6,17 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"broadsheet/internal/broadsheet"
 	"broadsheet/internal/editorclient"
-	"broadsheet/internal/editorclient/fakeapi"
+	"broadsheet/internal/testkit/apiserver"
 )
-
-const token = "test-token"
 
 // sleeps records the waits a client asked for instead of sleeping.
 type sleeps struct {
@@ -38,7 +38,12 @@ func (s *sleeps) all() []time.Duration {
 
 // newClient returns a client that waits a millisecond between tries (and at
 // most that for a Retry-After), recording each wait.
-func newClient(t *testing.T, url string) (*editorclient.Client, *sleeps) {
+func newClient(t *testing.T, s *apiserver.Server) (*editorclient.Client, *sleeps) {
+	t.Helper()
+	return newClientAt(t, s.URL, s.Token)
+}
+
+func newClientAt(t *testing.T, url, token string) (*editorclient.Client, *sleeps) {
 	t.Helper()
 	c := editorclient.New(url, token)
 	c.BaseBackoff, c.MaxBackoff, c.MaxRetryAfter = time.Millisecond, time.Millisecond, time.Millisecond
@@ -47,11 +52,29 @@ func newClient(t *testing.T, url string) (*editorclient.Client, *sleeps) {
 	return c, sl
 }
 
-func newFake(t *testing.T) *fakeapi.Server {
+// newServer is the real API (the editor, article and comment handlers over
+// a memory store, behind the local API Gateway emulation), with wraps in
+// front of it for the faults a test injects.
+func newServer(t *testing.T, wraps ...func(http.Handler) http.Handler) *apiserver.Server {
 	t.Helper()
-	s := fakeapi.New(token)
-	t.Cleanup(s.Close)
-	return s
+	return apiserver.New(t, apiserver.Options{Wrap: func(api http.Handler) http.Handler {
+		for _, w := range slices.Backward(wraps) {
+			api = w(api)
+		}
+		return api
+	}})
+}
+
+// beforeEach runs do before each request to route reaches the API.
+func beforeEach(route string, do func()) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if apiserver.RouteOf(r) == route {
+				do()
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 }
 
 func sampleInput(slug string) editorclient.ArticleInput {
@@ -65,17 +88,17 @@ func sampleInput(slug string) editorclient.ArticleInput {
 	}
 }
 
-func routes(calls []fakeapi.Call) []string {
+func routes(calls []apiserver.Call) []string {
 	var out []string
 	for _, c := range calls {
-		out = append(out, c.Method+" "+c.Route+" "+http.StatusText(c.Status))
+		out = append(out, c.Route+" "+http.StatusText(c.Status))
 	}
 	return out
 }
 
 func TestAPIErrorCarriesContractBody(t *testing.T) {
-	s := newFake(t)
-	c, _ := newClient(t, s.URL)
+	s := newServer(t)
+	c, _ := newClient(t, s)
 	_, err := c.CreateArticle(context.Background(), editorclient.ArticleInput{Title: "x", Slug: "Bad Slug"})
 	var ae *editorclient.APIError
 	if !errors.As(err, &ae) {
@@ -94,11 +117,14 @@ func TestAPIErrorCarriesContractBody(t *testing.T) {
 	}
 }
 
+// A refused token is answered by API Gateway's authorizer, before any
+// function runs: 401 with its own {"message":"Unauthorized"} body, not the
+// contract's error body.
 func TestUnauthorized(t *testing.T) {
-	s := newFake(t)
+	s := newServer(t)
 	c := editorclient.New(s.URL, "wrong")
 	_, err := c.ListArticles(context.Background(), editorclient.ArticleQuery{})
-	if !editorclient.HasCode(err, "unauthorized") || editorclient.StatusCode(err) != 401 {
+	if !editorclient.HasCode(err, "http_401") || editorclient.StatusCode(err) != 401 || !strings.Contains(err.Error(), "Unauthorized") {
 		t.Fatalf("got %v", err)
 	}
 	if len(s.Calls()) != 1 {
@@ -112,7 +138,7 @@ func TestNonJSONErrorAndRedaction(t *testing.T) {
 		w.Write([]byte("upstream said: bad thing for someone@example.com"))
 	}))
 	defer srv.Close()
-	c, _ := newClient(t, srv.URL)
+	c, _ := newClientAt(t, srv.URL, "token")
 	_, err := c.GetArticle(context.Background(), "x")
 	if !editorclient.HasCode(err, "http_502") {
 		t.Fatalf("got %v", err)
@@ -123,10 +149,10 @@ func TestNonJSONErrorAndRedaction(t *testing.T) {
 }
 
 func TestRetriesHonourRetryAfterAnd503(t *testing.T) {
-	s := newFake(t)
-	s.RateLimitOnce = map[string]bool{"GET /admin/articles": true}
-	s.Unavailable = map[string]int{"GET /admin/articles": 2}
-	c, sl := newClient(t, s.URL)
+	s := newServer(t,
+		apiserver.Refuse("GET /admin/articles", 1, broadsheet.CodeRateLimited, time.Second),
+		apiserver.Refuse("GET /admin/articles", 2, broadsheet.CodeUnavailable, 0))
+	c, sl := newClient(t, s)
 	if _, err := c.ListArticles(context.Background(), editorclient.ArticleQuery{}); err != nil {
 		t.Fatal(err)
 	}
@@ -140,11 +166,10 @@ func TestRetriesHonourRetryAfterAnd503(t *testing.T) {
 }
 
 func TestRetriesGiveUp(t *testing.T) {
-	s := newFake(t)
-	s.Unavailable = map[string]int{"GET /admin/articles/{id}": 100}
-	c, _ := newClient(t, s.URL)
+	s := newServer(t, apiserver.Refuse("GET /admin/articles/{id}", 100, broadsheet.CodeUnavailable, 0))
+	c, _ := newClient(t, s)
 	c.MaxAttempts = 3
-	_, err := c.GetArticle(context.Background(), "art1")
+	_, err := c.GetArticle(context.Background(), broadsheet.NewID())
 	if editorclient.StatusCode(err) != 503 || len(s.Calls()) != 3 {
 		t.Fatalf("err %v after %d calls", err, len(s.Calls()))
 	}
@@ -167,7 +192,7 @@ func TestRetriesNetworkErrors(t *testing.T) {
 		w.Write([]byte(`{"items":[],"nextCursor":null}`))
 	}))
 	defer srv.Close()
-	c, sl := newClient(t, srv.URL)
+	c, sl := newClientAt(t, srv.URL, "token")
 	if _, err := c.ListComments(context.Background(), editorclient.CommentQuery{}); err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +204,7 @@ func TestRetriesNetworkErrors(t *testing.T) {
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := l.Addr().String()
 	l.Close()
-	c2, _ := newClient(t, "http://"+addr)
+	c2, _ := newClientAt(t, "http://"+addr, "token")
 	c2.MaxAttempts = 2
 	_, err := c2.ListComments(context.Background(), editorclient.CommentQuery{})
 	var ne *editorclient.NetworkError
@@ -191,22 +216,25 @@ func TestRetriesNetworkErrors(t *testing.T) {
 func TestPostsKeepIdempotencyKeyAcrossRetries(t *testing.T) {
 	var mu sync.Mutex
 	var keys []string
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		keys = append(keys, r.Header.Get("Idempotency-Key"))
-		first := len(keys) == 1
-		mu.Unlock()
-		if first {
-			w.WriteHeader(503)
-			return
-		}
-		w.WriteHeader(201)
-		w.Write([]byte(`{"id":"c1"}`))
-	}))
-	defer srv.Close()
-	c, _ := newClient(t, srv.URL)
-	cm, existed, err := c.CreateComment(context.Background(), editorclient.CommentInput{ArticleID: "a", Name: "n", Body: "b", Status: "approved"})
-	if err != nil || existed || cm.ID != "c1" {
+	recordKeys := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			keys = append(keys, r.Header.Get("Idempotency-Key"))
+			mu.Unlock()
+			next.ServeHTTP(w, r)
+		})
+	}
+	s := newServer(t, recordKeys, apiserver.Refuse("POST /admin/comments", 1, broadsheet.CodeUnavailable, 0))
+	c, _ := newClient(t, s)
+	a, err := c.CreateArticle(context.Background(), sampleInput("keyed"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	keys = nil
+	mu.Unlock()
+	cm, existed, err := c.CreateComment(context.Background(), editorclient.CommentInput{ArticleID: a.ID, Name: "n", Body: "b", Status: "approved"})
+	if err != nil || existed || cm.ID == "" {
 		t.Fatal(cm, existed, err)
 	}
 	if len(keys) != 2 || keys[0] == "" || keys[0] != keys[1] {
@@ -216,8 +244,8 @@ func TestPostsKeepIdempotencyKeyAcrossRetries(t *testing.T) {
 
 func TestUpsertCreateUnchangedUpdate(t *testing.T) {
 	ctx := context.Background()
-	s := newFake(t)
-	c, _ := newClient(t, s.URL)
+	s := newServer(t)
+	c, _ := newClient(t, s)
 	in := sampleInput("hello-world")
 
 	act, a, err := c.UpsertArticle(ctx, in)
@@ -229,7 +257,7 @@ func TestUpsertCreateUnchangedUpdate(t *testing.T) {
 	if err != nil || act != editorclient.Unchanged {
 		t.Fatalf("second: %v %v", act, err)
 	}
-	if got := routes(s.Calls()); strings.Join(got, ",") != "GET GET /admin/articles OK,GET GET /admin/articles/{id} OK" {
+	if got := routes(s.Calls()); strings.Join(got, ",") != "GET /admin/articles OK,GET /admin/articles/{id} OK" {
 		t.Fatalf("calls %v", got)
 	}
 	if q := s.Calls()[0].Query; !strings.Contains(q, "slug=hello-world") {
@@ -246,50 +274,46 @@ func TestUpsertCreateUnchangedUpdate(t *testing.T) {
 	if put.Method != "PUT" || put.IfMatch != a.ETag {
 		t.Fatalf("PUT with If-Match %q, want %q (%v)", put.IfMatch, a.ETag, put)
 	}
-	stored, _ := s.ArticleBySlug("hello-world")
-	if stored.Body != "Changed body.\n" || a.PublishedAt == nil || stored.PublishedAt != a.PublishedAt.Format(time.RFC3339) {
+	stored := s.Article(t, "hello-world")
+	if stored.Body != "Changed body." || a.PublishedAt == nil || !stored.PublishedAt.Equal(*a.PublishedAt) {
 		t.Fatalf("stored %+v (publishedAt must be kept: %s)", stored, a.PublishedAt)
 	}
 }
 
 func TestUpsertRetriesOnceAfter412ThenConflict(t *testing.T) {
 	ctx := context.Background()
-	s := newFake(t)
-	c, _ := newClient(t, s.URL)
+	// someone else saves the article between our GET and each PUT, for as
+	// many PUTs as edits says
+	var s *apiserver.Server
+	var id string
+	var edits atomic.Int32
+	s = newServer(t, beforeEach("PUT /admin/articles/{id}", func() {
+		if edits.Add(-1) >= 0 {
+			s.Touch(t, id)
+		}
+	}))
+	c, _ := newClient(t, s)
 	in := sampleInput("contested")
 	_, a, err := c.UpsertArticle(ctx, in)
 	if err != nil {
 		t.Fatal(err)
 	}
+	id = a.ID
 
-	// someone edits the article between our GET and the first PUT only
-	var mu sync.Mutex
-	edits := 1
-	s.OnRequest = func(method, path string) {
-		mu.Lock()
-		defer mu.Unlock()
-		if method == "PUT" && edits > 0 {
-			edits--
-			s.Touch(a.ID)
-		}
-	}
+	edits.Store(1)
 	s.ResetCalls()
 	in.Title = "Contested, again"
 	act, _, err := c.UpsertArticle(ctx, in)
 	if err != nil || act != editorclient.Updated {
 		t.Fatalf("want updated after one 412, got %v %v", act, err)
 	}
-	want := "GET GET /admin/articles OK,GET GET /admin/articles/{id} OK,PUT PUT /admin/articles/{id} Precondition Failed,GET GET /admin/articles/{id} OK,PUT PUT /admin/articles/{id} OK"
+	want := "GET /admin/articles OK,GET /admin/articles/{id} OK,PUT /admin/articles/{id} Precondition Failed,GET /admin/articles/{id} OK,PUT /admin/articles/{id} OK"
 	if got := strings.Join(routes(s.Calls()), ","); got != want {
 		t.Fatalf("calls\n got %s\nwant %s", got, want)
 	}
 
 	// edited before every PUT: a conflict after the one retry
-	s.OnRequest = func(method, path string) {
-		if method == "PUT" {
-			s.Touch(a.ID)
-		}
-	}
+	edits.Store(1000)
 	in.Title = "Contested, thrice"
 	_, _, err = c.UpsertArticle(ctx, in)
 	var ce *editorclient.ConflictError
@@ -300,39 +324,75 @@ func TestUpsertRetriesOnceAfter412ThenConflict(t *testing.T) {
 
 func TestUpsertSlugTakenRace(t *testing.T) {
 	ctx := context.Background()
-	s := newFake(t)
-	c, _ := newClient(t, s.URL)
 	in := sampleInput("racy")
 	// another editor creates the same slug right after our lookup
-	other, _ := newClient(t, s.URL)
+	var s *apiserver.Server
 	var fired atomic.Bool
-	s.OnRequest = func(method, path string) {
-		if method == "POST" && fired.CompareAndSwap(false, true) {
+	s = newServer(t, beforeEach("POST /admin/articles", func() {
+		if fired.CompareAndSwap(false, true) {
+			other, _ := newClient(t, s)
 			o := in
 			o.Body = "Theirs.\n"
 			if _, err := other.CreateArticle(ctx, o); err != nil {
 				t.Error(err)
 			}
 		}
-	}
+	}))
+	c, _ := newClient(t, s)
 	act, _, err := c.UpsertArticle(ctx, in)
 	if err != nil || act != editorclient.Updated {
 		t.Fatalf("want updated after 409 slug_taken, got %v %v", act, err)
 	}
-	if a, _ := s.ArticleBySlug("racy"); a.Body != in.Body {
+	if a := s.Article(t, "racy"); a.Body != strings.TrimSpace(in.Body) {
 		t.Fatalf("body %q", a.Body)
 	}
 }
 
-func TestDeleteArticleHandles428(t *testing.T) {
+// The editor API deletes without If-Match (a delete loses no edit): one call.
+func TestDeleteArticle(t *testing.T) {
 	ctx := context.Background()
-	s := newFake(t)
-	c, _ := newClient(t, s.URL)
+	s := newServer(t)
+	c, _ := newClient(t, s)
 	_, a, err := c.UpsertArticle(ctx, sampleInput("doomed"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.RequireIfMatchOnDelete = true
+	s.ResetCalls()
+	if err := c.DeleteArticle(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if calls := s.Calls(); len(calls) != 1 || calls[0].IfMatch != "" || calls[0].Status != 204 {
+		t.Fatalf("calls %v", calls)
+	}
+	if len(s.Articles(t)) != 0 {
+		t.Fatal("not deleted")
+	}
+	if err := c.DeleteArticle(ctx, a.ID); !editorclient.IsNotFound(err) {
+		t.Fatalf("second delete: %v", err)
+	}
+}
+
+// A deployment that wants If-Match on deletes answers 428 (the server's own
+// precondition_required): the client fetches the ETag and sends it, and the
+// server checks it.
+func TestDeleteArticleHandles428(t *testing.T) {
+	ctx := context.Background()
+	requireIfMatch := func(next http.Handler) http.Handler {
+		refuse := apiserver.Refuse("DELETE /admin/articles/{id}", 1<<30, broadsheet.CodePreconditionRequired, 0)(next)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("If-Match") == "" {
+				refuse.ServeHTTP(w, r)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	s := newServer(t, requireIfMatch)
+	c, _ := newClient(t, s)
+	_, a, err := c.UpsertArticle(ctx, sampleInput("doomed"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	s.ResetCalls()
 	if err := c.DeleteArticle(ctx, a.ID); err != nil {
 		t.Fatal(err)
@@ -341,7 +401,7 @@ func TestDeleteArticleHandles428(t *testing.T) {
 	if len(calls) != 3 || calls[0].Status != 428 || calls[2].IfMatch != a.ETag || calls[2].Status != 204 {
 		t.Fatalf("calls %v", calls)
 	}
-	if len(s.Articles()) != 0 {
+	if len(s.Articles(t)) != 0 {
 		t.Fatal("not deleted")
 	}
 	if err := c.DeleteArticle(ctx, a.ID); !editorclient.IsNotFound(err) {
@@ -351,8 +411,8 @@ func TestDeleteArticleHandles428(t *testing.T) {
 
 func TestListPaginationFollowsCursor(t *testing.T) {
 	ctx := context.Background()
-	s := newFake(t)
-	c, _ := newClient(t, s.URL)
+	s := newServer(t)
+	c, _ := newClient(t, s)
 	for i := 0; i < 7; i++ {
 		in := sampleInput("")
 		in.Slug = "a-" + string(rune('a'+i))

@@ -5,10 +5,13 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"broadsheet/internal/broadsheet"
 	"broadsheet/internal/editorclient"
-	"broadsheet/internal/editorclient/fakeapi"
+	"broadsheet/internal/testkit/apiserver"
 )
 
 var sampleEmails = []string{
@@ -127,16 +130,15 @@ func keys[V any](m map[string]V) []string {
 	return out
 }
 
-func runImport(t *testing.T, s *fakeapi.Server, items []editorclient.ImportItem) (*editorclient.Summary, *sleeps) {
+func runImport(t *testing.T, s *apiserver.Server, items []editorclient.ImportItem) (*editorclient.Summary, *sleeps) {
 	t.Helper()
-	c, sl := newClient(t, s.URL)
+	c, sl := newClient(t, s)
 	im := &editorclient.Importer{Client: c, Concurrency: 3}
 	return im.Run(context.Background(), items), sl
 }
 
 func TestImportWXR(t *testing.T) {
-	s := newFake(t)
-	s.RateLimitOnce = map[string]bool{"POST /admin/comments": true}
+	s := newServer(t, apiserver.Refuse("POST /admin/comments", 1, broadsheet.CodeRateLimited, time.Second))
 	items := loadWXR(t)
 
 	sum, sl := runImport(t, s, items)
@@ -157,8 +159,8 @@ func TestImportWXR(t *testing.T) {
 	}
 
 	// the thread structure survived
-	cs := s.Comments()
-	byExt := map[string]fakeapi.Comment{}
+	cs := s.Comments(t)
+	byExt := map[string]*broadsheet.Comment{}
 	for _, c := range cs {
 		byExt[c.ExternalID] = c
 		if c.Status != "approved" {
@@ -174,7 +176,7 @@ func TestImportWXR(t *testing.T) {
 	if byExt["wp:101:206"].ParentID != "" {
 		t.Errorf("reply to spam should hang from the article, has parent %q", byExt["wp:101:206"].ParentID)
 	}
-	if byExt["wp:101:201"].Email != "sana.mir@example.pk" || byExt["wp:101:201"].CreatedAt != "2026-11-24T10:02:11Z" || byExt["wp:101:201"].Website != "https://sana.example.pk" {
+	if byExt["wp:101:201"].Email != "sana.mir@example.pk" || byExt["wp:101:201"].CreatedAt.Format(time.RFC3339) != "2026-11-24T10:02:11Z" || byExt["wp:101:201"].Website != "https://sana.example.pk" {
 		t.Errorf("comment fields %+v", byExt["wp:101:201"])
 	}
 	for _, ext := range []string{"wp:101:204", "wp:101:205", "wp:101:207"} {
@@ -210,7 +212,7 @@ func TestImportWXR(t *testing.T) {
 			t.Errorf("re-run wrote: %v", c)
 		}
 	}
-	if len(s.Comments()) != 5 || len(s.Articles()) != 4 {
+	if len(s.Comments(t)) != 5 || len(s.Articles(t)) != 4 {
 		t.Fatal("re-run duplicated something")
 	}
 	// comments were looked up per article, 50 at a time
@@ -226,7 +228,7 @@ func TestImportWXR(t *testing.T) {
 }
 
 func TestImportUpdatesChangedArticleOnly(t *testing.T) {
-	s := newFake(t)
+	s := newServer(t)
 	items := loadWXR(t)
 	runImport(t, s, items)
 
@@ -257,25 +259,46 @@ func TestImportUpdatesChangedArticleOnly(t *testing.T) {
 	}
 }
 
-// A server whose comment list lacks externalId: the POST's own answer
-// (200 with the comment) keeps the re-run idempotent.
-func TestImportReRunRelyingOnPOSTAnswer(t *testing.T) {
-	s := newFake(t)
+// Two imports of one export at once: each article and comment is stored
+// once, whichever import gets there first. The later one learns of a
+// comment from the list, or from the POST's own answer (200 with the
+// comment the externalId already imported), so replies still find their
+// parents.
+func TestConcurrentImportsStoreEachCommentOnce(t *testing.T) {
+	s := newServer(t)
 	items := loadWXR(t)
-	runImport(t, s, items)
-	s.HideExternalIDs = true
-	s.ExternalIDAnswer = 200
-	sum, _ := runImport(t, s, items)
-	if len(sum.Failures) > 0 || sum.CommentsImported != 0 || sum.CommentsPresent != 5 {
-		t.Fatalf("%+v", sum)
+	var wg sync.WaitGroup
+	sums := make([]*editorclient.Summary, 2)
+	for i := range sums {
+		wg.Go(func() { sums[i], _ = runImport(t, s, items) })
 	}
-	if len(s.Comments()) != 5 {
-		t.Fatal("duplicated comments")
+	wg.Wait()
+	for _, sum := range sums {
+		if len(sum.Failures) > 0 || sum.CommentsImported+sum.CommentsPresent != 5 {
+			t.Fatalf("%+v", sum)
+		}
+	}
+	if created := sums[0].Created + sums[1].Created; created != 4 {
+		t.Errorf("%d articles created, want 4", created)
+	}
+	if imported := sums[0].CommentsImported + sums[1].CommentsImported; imported != 5 {
+		t.Errorf("%d comments imported, want 5", imported)
+	}
+	cs := s.Comments(t)
+	if len(cs) != 5 {
+		t.Fatalf("%d comments stored", len(cs))
+	}
+	byExt := map[string]*broadsheet.Comment{}
+	for _, c := range cs {
+		byExt[c.ExternalID] = c
+	}
+	if byExt["wp:101:202"].ParentID != byExt["wp:101:201"].ID || byExt["wp:101:203"].ParentID != byExt["wp:101:202"].ID {
+		t.Errorf("nesting lost")
 	}
 }
 
 func TestImportReportsFailures(t *testing.T) {
-	s := newFake(t)
+	s := newServer(t)
 	items := []editorclient.ImportItem{
 		{Source: "line 1", Article: editorclient.ArticleInput{Title: "No body", Slug: "no-body", Author: editorclient.Author{Name: "A"}}},
 		{Source: "line 2", Fail: "invalid JSON: unexpected end"},
@@ -327,16 +350,16 @@ func TestParseAndImportJSONL(t *testing.T) {
 		t.Errorf("skips/fails: %+v %+v %+v", items[2], items[3], items[4])
 	}
 
-	s := newFake(t)
+	s := newServer(t)
 	sum, _ := runImport(t, s, items)
 	if sum.Created != 2 || sum.CommentsImported != 2 || sum.CommentsSkipped["spam"] != 1 || len(sum.Failures) != 1 || len(sum.Skipped) != 2 {
 		t.Fatalf("%+v", sum)
 	}
-	a, _ := s.ArticleBySlug("budget-day")
-	if a.AuthorBio != "Economics editor" || a.PublishedAt != "2026-06-10T09:00:00Z" {
+	a := s.Article(t, "budget-day")
+	if a.Author.Bio != "Economics editor" || a.PublishedAt.Format(time.RFC3339) != "2026-06-10T09:00:00Z" {
 		t.Errorf("%+v", a)
 	}
-	cs := s.Comments()
+	cs := s.Comments(t)
 	if cs[1].ParentID != cs[0].ID {
 		t.Errorf("parent mapping: %+v", cs)
 	}
@@ -346,26 +369,51 @@ func TestParseAndImportJSONL(t *testing.T) {
 	}
 }
 
-// A server that answers an already imported externalId with 409 and no
-// body, and whose list lacks externalId: leaves count as already present;
-// a comment with replies cannot be found again, and says so.
-func TestImportReRunWith409AndNoIDs(t *testing.T) {
-	s := newFake(t)
+// An editor deleted imported comments (a thread's first comment among
+// them): the server answers their externalId with 409 duplicate_comment and
+// no comment, so a re-run brings none of them back, and the replies already
+// there stay where they are.
+func TestImportReRunKeepsDeletedCommentsDeleted(t *testing.T) {
+	s := newServer(t)
 	items := loadWXR(t)
 	runImport(t, s, items)
-	s.HideExternalIDs = true
-	s.ExternalIDAnswer = 409
-	sum, _ := runImport(t, s, items)
-	if len(s.Comments()) != 5 || sum.CommentsImported != 0 {
-		t.Fatalf("duplicated: %+v", sum)
+	c, _ := newClient(t, s)
+	for _, cm := range s.Comments(t) {
+		if cm.ExternalID == "wp:101:201" || cm.ExternalID == "wp:101:206" {
+			if err := c.DeleteComment(context.Background(), cm.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
-	// 201, 206 and 301 are present; 201's id cannot be found, so it and its
-	// replies 202 and 203 are reported as failures.
-	if sum.CommentsPresent != 3 || len(sum.Failures) != 3 {
+	sum, _ := runImport(t, s, items)
+	if len(sum.Failures) > 0 || sum.CommentsImported != 0 || sum.CommentsPresent != 5 {
 		t.Fatalf("%+v", sum)
 	}
-	if !strings.Contains(sum.Failures[0].Reason+sum.Failures[1].Reason, "is not in the article's comment list") {
-		t.Errorf("%v", sum.Failures)
+	if n := len(s.Comments(t)); n != 3 {
+		t.Fatalf("%d comments stored, want the 3 not deleted", n)
+	}
+}
+
+// A comment whose externalId was deleted, and whose reply was never
+// imported, cannot lend the reply a parent: the reply is reported, not
+// hung from the article.
+func TestImportReplyToDeletedComment(t *testing.T) {
+	s := newServer(t)
+	item := editorclient.ImportItem{Source: "line 1", Article: editorclient.ArticleInput{Title: "Thread", Body: "x", Slug: "thread", Author: editorclient.Author{Name: "A"}},
+		Comments: []editorclient.ImportComment{{ExternalID: "p", Name: "N", Email: "n@example.org", Body: "parent", Status: "approved"}}}
+	runImport(t, s, []editorclient.ImportItem{item})
+	c, _ := newClient(t, s)
+	if err := c.DeleteComment(context.Background(), s.Comments(t)[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	item.Comments = append(item.Comments, editorclient.ImportComment{ExternalID: "k", ParentExternalID: "p", Name: "M", Email: "m@example.org", Body: "reply", Status: "approved"})
+	sum, _ := runImport(t, s, []editorclient.ImportItem{item})
+	if sum.CommentsPresent != 1 || sum.CommentsImported != 0 || len(sum.Failures) != 1 ||
+		sum.Failures[0].Reason != "comment k: not imported because its parent p was imported before but is not in the article's comment list (deleted?)" {
+		t.Fatalf("%+v", sum)
+	}
+	if n := len(s.Comments(t)); n != 0 {
+		t.Fatalf("%d comments stored", n)
 	}
 }
 

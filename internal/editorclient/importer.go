@@ -286,15 +286,20 @@ func (im *Importer) importComments(ctx context.Context, it ImportItem, articleID
 		}
 	}
 	failed := map[string]bool{}
+	gone := map[string]bool{} // imported before, but not in the article's comments now (deleted)
 	for _, cm := range ordered {
 		if _, ok := ids[cm.ExternalID]; ok {
 			r.present++
 			continue
 		}
 		parent := parentOf(cm)
-		if failed[parent] {
+		if failed[parent] || gone[parent] {
 			failed[cm.ExternalID] = true
-			r.failures = append(r.failures, Failure{it.Source, fmt.Sprintf("comment %s: not imported because its parent %s failed", cm.ExternalID, parent)})
+			why := "its parent " + parent + " failed"
+			if gone[parent] {
+				why = "its parent " + parent + " was imported before but is not in the article's comment list (deleted?)"
+			}
+			r.failures = append(r.failures, Failure{it.Source, fmt.Sprintf("comment %s: not imported because %s", cm.ExternalID, why)})
 			continue
 		}
 		in := CommentInput{
@@ -325,13 +330,18 @@ func (im *Importer) importComments(ctx context.Context, it ImportItem, articleID
 			ids[cm.ExternalID] = got.ID
 			continue
 		}
-		// 409 without a body: find its id so that replies can point at it.
+		// 409 without a comment: the server has this externalId (an editor
+		// may have deleted the comment since, which the re-run respects).
+		// Replies still to import need its id: look it up once.
 		if kids[cm.ExternalID] != nil {
-			_ = load() // an error shows as the failure below
+			if err := load(); err != nil {
+				failed[cm.ExternalID] = true
+				r.failures = append(r.failures, Failure{it.Source, fmt.Sprintf("comment %s: listing existing comments: %v", cm.ExternalID, err)})
+				continue
+			}
 		}
-		if _, ok := ids[cm.ExternalID]; !ok && len(kids[cm.ExternalID]) > 0 {
-			failed[cm.ExternalID] = true
-			r.failures = append(r.failures, Failure{it.Source, fmt.Sprintf("comment %s: server says it exists but it is not in the article's comment list", cm.ExternalID)})
+		if _, ok := ids[cm.ExternalID]; !ok {
+			gone[cm.ExternalID] = true
 		}
 	}
 }

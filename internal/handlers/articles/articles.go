@@ -36,12 +36,23 @@ func New(ctx context.Context, getenv func(string) string) (func(context.Context,
 	if err != nil {
 		return nil, err
 	}
+	h, err := Configure(getenv)
+	if err != nil {
+		return nil, err
+	}
+	h.Store = store
+	return h.Router().Handle, nil
+}
+
+// Configure reads everything but the store from the environment, so that
+// tests can wire the handler over another store exactly as New wires it
+// over the table.
+func Configure(getenv func(string) string) (*Handler, error) {
 	cur, err := cursor.FromEnv(getenv)
 	if err != nil {
 		return nil, err
 	}
-	h := &Handler{Store: store, Cursors: cur, Now: time.Now}
-	return h.Router().Handle, nil
+	return &Handler{Cursors: cur, Now: time.Now}, nil
 }
 
 // Router maps the template's route keys to their code.

@@ -33,6 +33,18 @@ func New(ctx context.Context, getenv func(string) string) (func(context.Context,
 	if err != nil {
 		return nil, err
 	}
+	h, err := Configure(getenv)
+	if err != nil {
+		return nil, err
+	}
+	h.Articles, h.Comments.Store = store, store
+	return h.Router().Handle, nil
+}
+
+// Configure reads everything but the stores from the environment
+// (SIGNING_SECRET), so that tests can wire the handler over another store
+// exactly as New wires it over the table.
+func Configure(getenv func(string) string) (*Handler, error) {
 	cur, err := cursor.FromEnv(getenv)
 	if err != nil {
 		return nil, err
@@ -41,8 +53,7 @@ func New(ctx context.Context, getenv func(string) string) (func(context.Context,
 	if err != nil {
 		return nil, err
 	}
-	h := &Handler{Articles: store, Comments: Comments{Store: store, Identity: identity}, Cursors: cur, Now: time.Now, NewID: broadsheet.NewID}
-	return h.Router().Handle, nil
+	return &Handler{Comments: Comments{Identity: identity}, Cursors: cur, Now: time.Now, NewID: broadsheet.NewID}, nil
 }
 
 // Router maps the template's route keys to their code. Every route first

@@ -106,6 +106,20 @@ func NewHandler(cfg HandlerConfig) (*Handler, error) {
 	return h, nil
 }
 
+// RouteKey is the key of the template route API Gateway matches for method
+// and escapedPath ("PUT /admin/articles/{id}", or "$default"), "" if none:
+// what a request log names, from the same router that serves the request.
+func (h *Handler) RouteKey(method, escapedPath string) string {
+	m, ok := h.router.match(method, escapedPath)
+	switch {
+	case !ok:
+		return ""
+	case m.route.isDefault:
+		return "$default"
+	}
+	return m.route.RouteKey()
+}
+
 // statusWriter records the status for the access log.
 type statusWriter struct {
 	http.ResponseWriter
