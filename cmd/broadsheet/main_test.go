@@ -3,18 +3,20 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"broadsheet/internal/broadsheet"
 	"broadsheet/internal/editorclient"
-	"broadsheet/internal/editorclient/fakeapi"
+	"broadsheet/internal/testkit/apiserver"
 )
-
-const token = "cli-test-token"
 
 const sampleWXR = "../../internal/editorclient/testdata/sample.wxr.xml"
 
@@ -36,11 +38,11 @@ type result struct {
 	stdout, stderr string
 }
 
-func cli(t *testing.T, s *fakeapi.Server, tty bool, args ...string) result {
+func cli(t *testing.T, s *apiserver.Server, tty bool, args ...string) result {
 	t.Helper()
-	env := map[string]string{"BROADSHEET_TOKEN": token}
+	env := map[string]string{"BROADSHEET_TOKEN": "no-server"}
 	if s != nil {
-		env["BROADSHEET_API"] = s.URL
+		env["BROADSHEET_API"], env["BROADSHEET_TOKEN"] = s.URL, s.Token
 	}
 	var out, errb bytes.Buffer
 	code := run(context.Background(), args, &out, &errb, func(k string) string { return env[k] }, tty)
@@ -49,10 +51,10 @@ func cli(t *testing.T, s *fakeapi.Server, tty bool, args ...string) result {
 	return r
 }
 
-func newFake(t *testing.T) *fakeapi.Server {
-	s := fakeapi.New(token)
-	t.Cleanup(s.Close)
-	return s
+// newServer is the real API over a memory store (internal/testkit/apiserver),
+// with wrap, if any, in front of it for the faults a test injects.
+func newServer(t *testing.T, wrap func(http.Handler) http.Handler) *apiserver.Server {
+	return apiserver.New(t, apiserver.Options{Wrap: wrap})
 }
 
 func noEmails(t *testing.T, r result) {
@@ -77,8 +79,7 @@ func mustContain(t *testing.T, what, s string, wants ...string) {
 }
 
 func TestImportWXR(t *testing.T) {
-	s := newFake(t)
-	s.RateLimitOnce = map[string]bool{"POST /admin/comments": true}
+	s := newServer(t, apiserver.Refuse("POST /admin/comments", 1, broadsheet.CodeRateLimited, time.Second))
 
 	r := cli(t, s, false, "import", "wxr", sampleWXR)
 	if r.code != 0 {
@@ -97,8 +98,8 @@ func TestImportWXR(t *testing.T) {
 		t.Error("progress bar drawn on a non-terminal")
 	}
 	noEmails(t, r)
-	if len(s.Articles()) != 4 || len(s.Comments()) != 5 {
-		t.Fatalf("stored %d articles, %d comments", len(s.Articles()), len(s.Comments()))
+	if len(s.Articles(t)) != 4 || len(s.Comments(t)) != 5 {
+		t.Fatalf("stored %d articles, %d comments", len(s.Articles(t)), len(s.Comments(t)))
 	}
 
 	s.ResetCalls()
@@ -118,7 +119,7 @@ func TestImportWXR(t *testing.T) {
 }
 
 func TestImportProgressBarOnTerminal(t *testing.T) {
-	s := newFake(t)
+	s := newServer(t, nil)
 	r := cli(t, s, true, "import", "wxr", sampleWXR)
 	if r.code != 0 {
 		t.Fatal(r.code)
@@ -131,7 +132,7 @@ func TestImportProgressBarOnTerminal(t *testing.T) {
 }
 
 func TestImportJSONLFailuresExitNonZero(t *testing.T) {
-	s := newFake(t)
+	s := newServer(t, nil)
 	path := filepath.Join(t.TempDir(), "a.jsonl")
 	os.WriteFile(path, []byte(`{"title":"Good","body":"Text.","author":{"name":"A"},"comments":[{"externalId":"x1","name":"R","email":"reader@example.net","body":"Hi"}]}
 {"title":"No author","body":"Text."}
@@ -166,7 +167,18 @@ func copyFixtures(t *testing.T) string {
 }
 
 func TestPublish(t *testing.T) {
-	s := newFake(t)
+	// someone else saves the budget article before each PUT, once touching is on
+	var s *apiserver.Server
+	var touching atomic.Bool
+	ids := map[string]string{}
+	s = newServer(t, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if apiserver.RouteOf(r) == "PUT /admin/articles/{id}" && touching.Load() {
+				s.Touch(t, ids["notes-on-the-budget"])
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
 	dir := copyFixtures(t)
 	a, b := filepath.Join(dir, "afghan-talks.md"), filepath.Join(dir, "budget-notes.md")
 
@@ -174,8 +186,7 @@ func TestPublish(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d", r.code)
 	}
-	ids := map[string]string{}
-	for _, art := range s.Articles() {
+	for _, art := range s.Articles(t) {
 		ids[art.Slug] = art.ID
 	}
 	want := "created   pm-us-visit-afghan-peace-talks  " + ids["pm-us-visit-afghan-peace-talks"] + "\n" +
@@ -183,8 +194,8 @@ func TestPublish(t *testing.T) {
 	if r.stdout != want {
 		t.Fatalf("stdout\n%q\nwant\n%q", r.stdout, want)
 	}
-	stored, _ := s.ArticleBySlug("notes-on-the-budget")
-	if stored.AuthorBio != "Economics desk, Zürich" || stored.Status != "draft" || stored.Tags[0] != "economy" {
+	stored := s.Article(t, "notes-on-the-budget")
+	if stored.Author.Bio != "Economics desk, Zürich" || stored.Status != "draft" || stored.Tags[0] != "economy" {
 		t.Errorf("%+v", stored)
 	}
 
@@ -215,11 +226,7 @@ func TestPublish(t *testing.T) {
 	}
 
 	// someone keeps editing it: conflict after one retry, exit 1
-	s.OnRequest = func(method, path string) {
-		if method == "PUT" {
-			s.Touch(ids["notes-on-the-budget"])
-		}
-	}
+	touching.Store(true)
 	os.WriteFile(b, append(src, []byte("3. Subsidies\n")...), 0o644)
 	s.ResetCalls()
 	r = cli(t, s, false, "publish", b)
@@ -238,7 +245,7 @@ func TestPublish(t *testing.T) {
 	if puts != 2 {
 		t.Errorf("%d PUTs, want 2 (one retry)", puts)
 	}
-	s.OnRequest = nil
+	touching.Store(false)
 
 	// a bad file fails alone
 	r = cli(t, s, false, "publish", filepath.Join(dir, "no-title.md"), a)
@@ -248,15 +255,27 @@ func TestPublish(t *testing.T) {
 }
 
 func TestModerate(t *testing.T) {
-	s := newFake(t)
+	s := newServer(t, nil)
 	dir := copyFixtures(t)
 	if r := cli(t, s, false, "publish", filepath.Join(dir, "afghan-talks.md")); r.code != 0 {
 		t.Fatal(r.stderr)
 	}
-	art := s.Articles()[0]
-	p1 := s.AddComment(fakeapi.Comment{ArticleID: art.ID, Name: "Waiting Reader", Email: "pending.reader@example.com", Body: "Is this moderated?", Status: "pending"})
-	p2 := s.AddComment(fakeapi.Comment{ArticleID: art.ID, Name: "Cheap Watches", Email: "sales@spam.example.net", Body: "Best prices!!!", Status: "pending"})
-	p3 := s.AddComment(fakeapi.Comment{ArticleID: art.ID, Name: "Rude", Email: "omar@example.org", Body: "…", Status: "pending"})
+	// three first-time commenters: their comments wait for moderation
+	slug := "pm-us-visit-afghan-peace-talks"
+	var ids []string
+	for i, r := range []apiserver.Reader{
+		{Name: "Waiting Reader", Email: "pending.reader@example.com", Body: "Is this moderated?"},
+		{Name: "Cheap Watches", Email: "sales@spam.example.net", Body: "Best prices!!!"},
+		{Name: "Rude", Email: "omar@example.org", Body: "…"},
+	} {
+		r.Address = fmt.Sprintf("198.51.100.%d", 10+i)
+		id, status := s.ReaderComment(t, slug, r)
+		if status != "pending" {
+			t.Fatalf("reader comment %s is %s, want pending", id, status)
+		}
+		ids = append(ids, id)
+	}
+	p1, p2, p3 := ids[0], ids[1], ids[2]
 
 	r := cli(t, s, false, "moderate", "list")
 	if r.code != 0 {
@@ -283,8 +302,8 @@ func TestModerate(t *testing.T) {
 		t.Fatalf("%d %q", r.code, r.stdout)
 	}
 	st := map[string]string{}
-	for _, c := range s.Comments() {
-		st[c.ID] = c.Status
+	for _, c := range s.Comments(t) {
+		st[c.ID] = string(c.Status)
 	}
 	if st[p1] != "approved" || st[p2] != "spam" || st[p3] != "rejected" {
 		t.Fatalf("%v", st)
@@ -303,7 +322,7 @@ func TestModerate(t *testing.T) {
 }
 
 func TestArticles(t *testing.T) {
-	s := newFake(t)
+	s := newServer(t, nil)
 	dir := copyFixtures(t)
 	cli(t, s, false, "publish", filepath.Join(dir, "afghan-talks.md"), filepath.Join(dir, "budget-notes.md"))
 	r := cli(t, s, false, "articles", "list")
@@ -313,15 +332,13 @@ func TestArticles(t *testing.T) {
 		t.Fatalf("%q", r.stdout)
 	}
 
-	s.RequireIfMatchOnDelete = true
-	id := s.Articles()[0].ID
+	id := s.Articles(t)[0].ID
 	s.ResetCalls()
 	r = cli(t, s, false, "articles", "delete", id)
 	if r.code != 0 || r.stdout != "deleted   "+id+"\n" {
 		t.Fatalf("%d %q %q", r.code, r.stdout, r.stderr)
 	}
-	calls := s.Calls()
-	if len(calls) != 3 || calls[0].Status != 428 || calls[2].IfMatch == "" || calls[2].Status != 204 {
+	if calls := s.Calls(); len(calls) != 1 || calls[0].Status != 204 || len(s.Articles(t)) != 1 {
 		t.Fatalf("%v", calls)
 	}
 }
@@ -351,10 +368,11 @@ func TestUsage(t *testing.T) {
 	if code != 2 || !strings.Contains(errb.String(), "no token") {
 		t.Errorf("%d %q", code, errb.String())
 	}
-	// a token from -token wins, and is never printed
-	s := newFake(t)
+	// a token from -token wins, and is never printed; API Gateway's
+	// authorizer refuses it before any function runs
+	s := newServer(t, nil)
 	code = run(context.Background(), []string{"-api", s.URL, "-token", "wrong-secret", "articles", "list"}, &out, &errb, func(string) string { return "" }, false)
-	if code != 1 || !strings.Contains(errb.String(), "401 unauthorized") || strings.Contains(out.String()+errb.String(), "wrong-secret") {
+	if code != 1 || !strings.Contains(errb.String(), "401 http_401: Unauthorized") || strings.Contains(out.String()+errb.String(), "wrong-secret") {
 		t.Errorf("%d %q", code, errb.String())
 	}
 }
