@@ -86,11 +86,17 @@ type ArticleInput struct {
 // PublishedTime is the validated publishedAt, zero when none was given.
 func (in *ArticleInput) PublishedTime() time.Time { return in.publishedAt }
 
+// CleanMarkdown is how an article's Markdown body is stored: NFC, without the white
+// space around it. Nothing inside is touched: two trailing spaces are a
+// Markdown line break, so a client deciding whether its body changed
+// compares with this, not a looser rule of its own.
+func CleanMarkdown(s string) string { return strings.TrimSpace(norm.NFC.String(s)) }
+
 // Normalize trims and NFC-normalises text fields, lower-cases tags and fills defaults.
 func (in *ArticleInput) Normalize() {
 	in.Title = CleanText(in.Title)
 	in.Summary = CleanText(in.Summary)
-	in.Body = strings.TrimSpace(norm.NFC.String(in.Body))
+	in.Body = CleanMarkdown(in.Body)
 	in.Author.Name = CleanText(in.Author.Name)
 	in.Author.Bio = CleanText(in.Author.Bio)
 	in.Slug = strings.TrimSpace(in.Slug)

@@ -9,12 +9,10 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"broadsheet/internal/broadsheet"
 
-	"golang.org/x/text/unicode/norm"
 )
 
 // ArticleQuery filters GET /admin/articles. Slug is a contract extension:
@@ -239,14 +237,13 @@ func statusOf(s broadsheet.Status) broadsheet.Status {
 // Differs reports whether writing in would change cur. Fields that in leaves
 // empty (summary, publishedAt, author bio, commentsOpen) are treated as "not
 // specified" rather than "clear it", because the server may fill them in;
-// tags compare as a set of slugs (the server slugifies tags); bodies compare with
-// surrounding whitespace and line endings normalised, text fields as NFC
-// (the server stores them so).
+// tags compare as a set of slugs (the server slugifies tags); bodies and text
+// fields compare as the server stores them (broadsheet.CleanMarkdown, CleanText).
 func Differs(in ArticleInput, cur Article) bool {
 	if text(in.Title) != text(cur.Title) {
 		return true
 	}
-	if normBody(in.Body) != normBody(cur.Body) {
+	if broadsheet.CleanMarkdown(in.Body) != broadsheet.CleanMarkdown(cur.Body) {
 		return true
 	}
 	if in.Summary != "" && text(in.Summary) != text(cur.Summary) {
@@ -276,14 +273,6 @@ func Differs(in ArticleInput, cur Article) bool {
 // text is how the server stores a one-line text field.
 func text(s string) string { return broadsheet.CleanText(s) }
 
-func normBody(s string) string {
-	s = strings.ReplaceAll(norm.NFC.String(s), "\r\n", "\n")
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " \t")
-	}
-	return strings.Join(lines, "\n")
-}
 
 // sameInstant reports whether the RFC 3339 time a names the instant b; an
 // unparsable a differs (the server will say why).

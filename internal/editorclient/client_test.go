@@ -445,3 +445,24 @@ func TestCommentStringsHideEmail(t *testing.T) {
 		}
 	}
 }
+
+// Two trailing spaces are a Markdown line break: adding them is an edit the
+// server stores, so the client must not call the article unchanged.
+func TestUpsertNoticesALineBreak(t *testing.T) {
+	ctx := context.Background()
+	s := newServer(t)
+	c, _ := newClient(t, s)
+	in := sampleInput("verse")
+	in.Body = "Line one.\nLine two.\n"
+	if _, _, err := c.UpsertArticle(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	in.Body = "Line one.  \nLine two.\n"
+	act, _, err := c.UpsertArticle(ctx, in)
+	if err != nil || act != editorclient.Updated {
+		t.Fatalf("got %v %v, want updated", act, err)
+	}
+	if a := s.Article(t, "verse"); !strings.Contains(a.BodyHTML, "<br") {
+		t.Fatalf("stored %q → %q", a.Body, a.BodyHTML)
+	}
+}

@@ -67,7 +67,7 @@ func TestParseMarkdownErrors(t *testing.T) {
 func TestDiffers(t *testing.T) {
 	open, closed := true, false
 	in := editorclient.ArticleInput{
-		Title: "Cafe\u0301 notes", Body: "Line one.\r\nLine two.  \n\n", Author: editorclient.Author{Name: "A"},
+		Title: "Cafe\u0301 notes", Body: "Line one.\nLine two.  \n\n", Author: editorclient.Author{Name: "A"},
 		Tags: []string{"New York", "food"}, Slug: "cafe-notes", PublishedAt: "2026-01-01T05:00:00+05:00", CommentsOpen: &open,
 	}
 	published := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -84,6 +84,8 @@ func TestDiffers(t *testing.T) {
 	for name, change := range map[string]func(*editorclient.ArticleInput){
 		"title":        func(i *editorclient.ArticleInput) { i.Title = "Other" },
 		"body":         func(i *editorclient.ArticleInput) { i.Body = "Line one." },
+		"line break":   func(i *editorclient.ArticleInput) { i.Body = "Line one.  \nLine two." }, // two spaces: Markdown's <br>
+		"line endings": func(i *editorclient.ArticleInput) { i.Body = "Line one.\r\nLine two." },
 		"summary":      func(i *editorclient.ArticleInput) { i.Summary = "Mine" },
 		"author":       func(i *editorclient.ArticleInput) { i.Author.Name = "B" },
 		"bio":          func(i *editorclient.ArticleInput) { i.Author.Bio = "other bio" },
