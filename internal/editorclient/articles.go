@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"broadsheet/internal/broadsheet"
-
 )
 
 // ArticleQuery filters GET /admin/articles. Slug is a contract extension:
@@ -272,7 +271,6 @@ func Differs(in ArticleInput, cur Article) bool {
 
 // text is how the server stores a one-line text field.
 func text(s string) string { return broadsheet.CleanText(s) }
-
 
 // sameInstant reports whether the RFC 3339 time a names the instant b; an
 // unparsable a differs (the server will say why).
