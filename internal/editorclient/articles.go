@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"broadsheet/internal/broadsheet"
@@ -213,6 +214,9 @@ func (c *Client) replaceIfChanged(ctx context.Context, id string, in ArticleInpu
 		if body.PublishedAt == "" && cur.PublishedAt != nil && statusOf(in.Status) == broadsheet.StatusPublished {
 			body.PublishedAt = cur.PublishedAt.Format(time.RFC3339) // keep the original publication time
 		}
+		if body.Lang == "" {
+			body.Lang = cur.Lang // a PUT replaces the article: keep the language it has
+		}
 		a, err := c.UpdateArticle(ctx, id, cur.ETag, body)
 		if err == nil {
 			return Updated, a, nil
@@ -234,8 +238,8 @@ func statusOf(s broadsheet.Status) broadsheet.Status {
 }
 
 // Differs reports whether writing in would change cur. Fields that in leaves
-// empty (summary, publishedAt, author bio, commentsOpen) are treated as "not
-// specified" rather than "clear it", because the server may fill them in;
+// empty (summary, publishedAt, author bio, commentsOpen, lang) are treated as
+// "not specified" rather than "clear it", because the server may fill them in;
 // tags compare as a set of slugs (the server slugifies tags); bodies and text
 // fields compare as the server stores them (broadsheet.CleanMarkdown, CleanText).
 func Differs(in ArticleInput, cur Article) bool {
@@ -265,6 +269,9 @@ func Differs(in ArticleInput, cur Article) bool {
 	}
 	if in.CommentsOpen != nil && *in.CommentsOpen != cur.CommentsOpen {
 		return true
+	}
+	if in.Lang != "" && !strings.EqualFold(strings.TrimSpace(in.Lang), cur.Lang) {
+		return true // the server stores the canonical tag ("EN-gb" → "en-GB")
 	}
 	return !sameTags(in.Tags, cur.Tags)
 }

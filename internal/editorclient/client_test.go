@@ -466,3 +466,36 @@ func TestUpsertNoticesALineBreak(t *testing.T) {
 		t.Fatalf("stored %q → %q", a.Body, a.BodyHTML)
 	}
 }
+
+// A PUT replaces the whole article: an update from a file that names no
+// language keeps the one the article has; one that names it changes it.
+func TestUpsertKeepsTheLanguage(t *testing.T) {
+	ctx := context.Background()
+	s := newServer(t)
+	c, _ := newClient(t, s)
+	in, _, err := editorclient.ParseMarkdown([]byte("---\ntitle: Lahore notes\nauthor: A\nlang: ur\n---\nمتن۔\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.UpsertArticle(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Article(t, in.Slug).Lang; got != "ur" {
+		t.Fatalf("lang %q after create", got)
+	}
+	in.Lang, in.Body = "", "متن، دوبارہ۔"
+	if act, _, err := c.UpsertArticle(ctx, in); err != nil || act != editorclient.Updated {
+		t.Fatalf("%v %v", act, err)
+	}
+	if got := s.Article(t, in.Slug).Lang; got != "ur" {
+		t.Fatalf("lang %q after an update that named none", got)
+	}
+	in.Lang = "UR"
+	if act, _, err := c.UpsertArticle(ctx, in); err != nil || act != editorclient.Unchanged {
+		t.Fatalf("%v %v: the same language in another case is no change", act, err)
+	}
+	in.Lang = "en"
+	if act, _, err := c.UpsertArticle(ctx, in); err != nil || act != editorclient.Updated || s.Article(t, in.Slug).Lang != "en" {
+		t.Fatalf("%v %v", act, err)
+	}
+}

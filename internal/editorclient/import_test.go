@@ -331,7 +331,7 @@ func TestParseAndImportJSONL(t *testing.T) {
 	data := `{"title":"Budget day","body":"The *budget*.","author":{"name":"Amina Qureshi","bio":"Economics editor"},"tags":["economy"],"slug":"budget-day","status":"published","publishedAt":"2026-06-10T09:00:00Z","comments":[{"externalId":"c1","name":"Ali","email":"ali@example.pk","body":"Good.","createdAt":"2026-06-10T10:00:00Z"},{"externalId":"c2","parentId":"c1","name":"Sara","email":"sara@example.pk","body":"Agreed.","createdAt":"2026-06-10T11:00:00Z"},{"name":"Spammer","email":"s@spam.example","body":"buy","status":"spam"}]}
 
 # comments and blank lines are ignored
-{"title":"Élection partielle à Lahore","body":"Texte.","author":"Jérôme Lefèvre"}
+{"title":"Élection partielle à Lahore","body":"Texte.","author":"Jérôme Lefèvre","lang":"fr"}
 {"title":"","body":"no title"}
 {"title":"Bad","body":"x","author":"A","slug":"Bad_Slug"}
 {"title": broken
@@ -343,7 +343,7 @@ func TestParseAndImportJSONL(t *testing.T) {
 	if len(items) != 5 {
 		t.Fatalf("%d items", len(items))
 	}
-	if items[1].Article.Slug != "election-partielle-a-lahore" || items[1].Article.Author.Name != "Jérôme Lefèvre" {
+	if items[1].Article.Slug != "election-partielle-a-lahore" || items[1].Article.Author.Name != "Jérôme Lefèvre" || items[1].Article.Lang != "fr" {
 		t.Errorf("item 2 %+v", items[1].Article)
 	}
 	if items[2].Skip != "empty title" || items[3].Skip != "invalid slug" || !strings.HasPrefix(items[4].Fail, "invalid JSON") || items[4].Source != "line 7" {

@@ -25,6 +25,7 @@ type jsonlLine struct {
 	Status       string         `json:"status"`
 	PublishedAt  string         `json:"publishedAt"`
 	CommentsOpen *bool          `json:"commentsOpen"`
+	Lang         string         `json:"lang"`
 	Comments     []jsonlComment `json:"comments"`
 }
 
@@ -117,6 +118,7 @@ func ParseJSONL(r io.Reader) ([]ImportItem, error) {
 			Status:       broadsheet.Status(l.Status),
 			PublishedAt:  l.PublishedAt,
 			CommentsOpen: l.CommentsOpen,
+			Lang:         l.Lang,
 		}
 		for _, c := range l.Comments {
 			ext := firstNonEmpty(c.ExternalID, c.ID)

@@ -23,11 +23,12 @@ type frontMatter struct {
 	Status       string    `yaml:"status"`
 	PublishedAt  yaml.Node `yaml:"publishedAt"`
 	CommentsOpen *bool     `yaml:"commentsOpen"`
+	Lang         string    `yaml:"lang"`
 }
 
 var knownKeys = map[string]bool{
 	"title": true, "slug": true, "summary": true, "tags": true, "author": true,
-	"status": true, "publishedAt": true, "commentsOpen": true,
+	"status": true, "publishedAt": true, "commentsOpen": true, "lang": true,
 }
 
 // ParseMarkdown reads a Markdown article with a YAML front matter block
@@ -35,7 +36,8 @@ var knownKeys = map[string]bool{
 // (required), slug (derived from the title when absent), summary, tags (a
 // list or a comma-separated string), author (a name, or a map with name and
 // bio; required), status (draft|published), publishedAt (RFC 3339, or a
-// date), commentsOpen. Unknown keys come back as warnings.
+// date), commentsOpen, lang (BCP 47, e.g. ur; the site's language when
+// absent). Unknown keys come back as warnings.
 func ParseMarkdown(data []byte) (in ArticleInput, warnings []string, err error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	text := strings.ReplaceAll(string(data), "\r\n", "\n")
@@ -94,6 +96,7 @@ func ParseMarkdown(data []byte) (in ArticleInput, warnings []string, err error) 
 	}
 	in.Summary = strings.TrimSpace(fm.Summary)
 	in.CommentsOpen = fm.CommentsOpen
+	in.Lang = strings.TrimSpace(fm.Lang)
 
 	switch fm.Author.Kind {
 	case 0:

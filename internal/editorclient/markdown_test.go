@@ -93,6 +93,7 @@ func TestDiffers(t *testing.T) {
 		"tags":         func(i *editorclient.ArticleInput) { i.Tags = []string{"food"} },
 		"publishedAt":  func(i *editorclient.ArticleInput) { i.PublishedAt = "2026-01-02T00:00:00Z" },
 		"commentsOpen": func(i *editorclient.ArticleInput) { i.CommentsOpen = &closed },
+		"lang":         func(i *editorclient.ArticleInput) { i.Lang = "ur" },
 	} {
 		c := in
 		change(&c)
