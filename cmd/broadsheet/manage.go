@@ -6,6 +6,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"broadsheet/internal/broadsheet"
 	"broadsheet/internal/editorclient"
 )
 
@@ -35,9 +36,9 @@ func (a *app) moderate(ctx context.Context, args []string) error {
 		statuses := []string{*status}
 		if *status == "any" || *status == "all" {
 			// the server lists one status at a time
-			statuses = []string{"pending", "approved", "spam", "rejected"}
+			statuses = []string{string(broadsheet.CommentPending), string(broadsheet.CommentApproved), string(broadsheet.CommentSpam), string(broadsheet.CommentRejected)}
 			if *article != "" {
-				statuses = []string{"approved"}
+				statuses = []string{string(broadsheet.CommentApproved)} // all an article's list holds
 			}
 		}
 		tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
