@@ -15,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -107,6 +108,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return 2
 	}
 	fmt.Fprintf(stderr, "broadsheet: %s\n", editorclient.Redact(err.Error()))
+	if editorclient.StatusCode(err) == http.StatusUnauthorized {
+		// API Gateway's authorizer says only "Unauthorized": say what to do.
+		fmt.Fprintln(stderr, "broadsheet: the API refused the token (expired, or for another issuer or audience); for the local API: export BROADSHEET_TOKEN=$(make -s token)")
+	}
 	return 1
 }
 

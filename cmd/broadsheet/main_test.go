@@ -372,7 +372,7 @@ func TestUsage(t *testing.T) {
 	// authorizer refuses it before any function runs
 	s := newServer(t, nil)
 	code = run(context.Background(), []string{"-api", s.URL, "-token", "wrong-secret", "articles", "list"}, &out, &errb, func(string) string { return "" }, false)
-	if code != 1 || !strings.Contains(errb.String(), "401 http_401: Unauthorized") || strings.Contains(out.String()+errb.String(), "wrong-secret") {
+	if code != 1 || !strings.Contains(errb.String(), "401 http_401: Unauthorized") || !strings.Contains(errb.String(), "refused the token") || strings.Contains(out.String()+errb.String(), "wrong-secret") {
 		t.Errorf("%d %q", code, errb.String())
 	}
 }
