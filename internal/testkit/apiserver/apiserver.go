@@ -42,11 +42,11 @@ import (
 // CloudFront-Viewer-Address is the reader's address (see ReaderComment).
 const EdgeSecret = "apiserver-edge-origin-secret-0123456789"
 
-// Parameters are the template parameter values the server runs with, over
-// the template's defaults: a fixed signing secret, no verification mail (a
-// reader's first comment waits for moderation, as with
+// defaultParameters are the template parameter values the server runs
+// with, over the template's defaults: a fixed signing secret, no
+// verification mail (a reader's first comment waits for moderation, as with
 // CommentVerification=off on `make local`), and the edge's secret.
-var Parameters = map[string]string{
+var defaultParameters = map[string]string{
 	"SigningSecret":       "apiserver-signing-secret-0123456789abcdef",
 	"CommentVerification": "off",
 	"EdgeOriginSecret":    EdgeSecret,
@@ -54,7 +54,9 @@ var Parameters = map[string]string{
 
 // Options configure New.
 type Options struct {
-	// Parameters override Parameters (and the template's defaults).
+	// Parameters override the template's defaults and the server's own
+	// (a fixed SigningSecret, CommentVerification off, EdgeOriginSecret
+	// EdgeSecret), as `make local PARAMS=…` does.
 	Parameters map[string]string
 	// Wrap, when set, stands in front of the API, inside the call log: a
 	// test's fault injection (answer 503 once, edit an article before a
@@ -107,7 +109,7 @@ func New(t testing.TB, opts Options) *Server {
 		t.Fatal(err)
 	}
 	params := map[string]string{}
-	for k, v := range Parameters {
+	for k, v := range defaultParameters {
 		params[k] = v
 	}
 	for k, v := range opts.Parameters {
