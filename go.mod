@@ -41,3 +41,5 @@ require (
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
 	go.yaml.in/yaml/v4 v4.0.0 // indirect
 )
+
+replace github.com/kljensen/snowball => ./third_party/snowball

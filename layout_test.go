@@ -128,6 +128,37 @@ func TestOnlyTestKitsImportTesting(t *testing.T) {
 	}
 }
 
+// No function binary may link the testing package, from the module or from a
+// dependency: it registers its flags at init and adds to every cold start
+// (issue #15). kljensen/snowball's romance package did (a non-test helper
+// file); go.mod replaces the module with third_party/snowball, which drops it.
+func TestFunctionsDoNotLinkTesting(t *testing.T) {
+	entries, err := os.ReadDir("functions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		fn := e.Name()
+		t.Run(fn, func(t *testing.T) {
+			cmd := exec.Command("go", "list", "-tags", "lambda.norpc", "-deps", "-f", "{{.ImportPath}} {{join .Imports \" \"}}", "./functions/"+fn)
+			cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0")
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("go list: %v\n%s", err, stderrOf(err))
+			}
+			for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+				fields := strings.Fields(line)
+				if slices.Contains(fields[1:], "testing") {
+					t.Errorf("functions/%s links testing through %s", fn, fields[0])
+				}
+			}
+		})
+	}
+}
+
 func stderrOf(err error) string {
 	if ee, ok := err.(*exec.ExitError); ok {
 		return string(ee.Stderr)

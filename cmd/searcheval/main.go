@@ -8,7 +8,8 @@
 // signatures from the statistics known at each write) and read with the same
 // single bounded round, so these numbers are the served quality.
 //
-//	go run ./cmd/searcheval                 # every collection
+//	go run ./cmd/searcheval                 # every collection and language
+//	go run ./cmd/searcheval -corpora ''        # the multilingual set only
 //	go run ./cmd/searcheval -dir ../shared/corpora/cran
 package main
 
@@ -33,11 +34,21 @@ const depth = 1000
 func main() {
 	corpora := flag.String("corpora", "../shared/corpora", "folder of test collections (cran, med, cacm, npl)")
 	dir := flag.String("dir", "", "study one Cranfield collection directory in depth instead")
+	multilingual := flag.String("multilingual", "testdata/multilingual", "folder of the multilingual set (ur, hi, de, zh); empty: skip it")
 	ks := flag.String("k", "50,100,200,300,-1", "with -dir: comma-separated per-term read bounds to compare (-1: unbounded)")
 	flag.Parse()
 	if *dir == "" {
-		if err := evaluateAll(context.Background(), *corpora, os.Stdout); err != nil {
-			log.Fatal(err)
+		if *multilingual != "" {
+			reports, err := evaluateLanguages(context.Background(), *multilingual)
+			if err != nil {
+				log.Fatal(err)
+			}
+			writeLanguages(os.Stdout, reports)
+		}
+		if *corpora != "" {
+			if err := evaluateAll(context.Background(), *corpora, os.Stdout); err != nil {
+				log.Fatal(err)
+			}
 		}
 		return
 	}

@@ -44,13 +44,18 @@ type Token struct {
 // "boundary-layer-control-flap-system" are not worth an extra term.
 const maxCompoundParts = 3
 
-// Analyze returns the index terms of text in order of appearance.
+// Analyze returns the index terms of text in order of appearance, analysed
+// as English (see English; For gives other languages' analysers).
 //
 // Tokens are ordered by Start. Stop words are dropped (but still counted in
 // Position). For a hyphenated compound such as "peace-talks" the parts
 // ("peac", "talk") are emitted and, when every part is alphabetic, the joined
 // form ("peacetalk") as well, so that "ceasefire" and "cease-fire" meet.
-func Analyze(text string) []Token {
+func Analyze(text string) []Token { return English.Analyze(text) }
+
+// Analyze returns the index terms of text in order of appearance, as the
+// package-level Analyze does, with this language's stop words and stemmer.
+func (a *Analyzer) Analyze(text string) []Token {
 	ws := words(text)
 	toks := make([]Token, 0, len(ws))
 	for i := 0; i < len(ws); i++ {
@@ -63,24 +68,28 @@ func Analyze(text string) []Token {
 				j++
 			}
 			if parts := ws[i:j]; len(parts) > 1 && len(parts) <= maxCompoundParts && allAlpha(parts) {
-				var b strings.Builder
+				var joined, raw strings.Builder
 				for _, p := range parts {
-					b.WriteString(p.norm)
+					joined.WriteString(p.norm)
+					raw.WriteString(text[p.start:p.end])
 				}
-				toks = append(toks, Token{Term: stem(b.String()), Position: w.pos, Start: w.start, End: parts[len(parts)-1].end})
+				toks = append(toks, Token{Term: a.term(joined.String(), raw.String()), Position: w.pos, Start: w.start, End: parts[len(parts)-1].end})
 			}
 		}
-		if w.stop || w.norm == "" {
+		if w.norm == "" || a.isStop(w, text[w.start:w.end]) {
 			continue
 		}
-		toks = append(toks, Token{Term: stem(w.norm), Position: w.pos, Start: w.start, End: w.end})
+		toks = append(toks, Token{Term: a.term(w.norm, text[w.start:w.end]), Position: w.pos, Start: w.start, End: w.end})
 	}
 	return toks
 }
 
 // Terms returns just the terms of Analyze(text); convenient for queries.
-func Terms(text string) []string {
-	toks := Analyze(text)
+func Terms(text string) []string { return English.Terms(text) }
+
+// Terms returns just the terms of a.Analyze(text).
+func (a *Analyzer) Terms(text string) []string {
+	toks := a.Analyze(text)
 	out := make([]string, len(toks))
 	for i, t := range toks {
 		out[i] = t.Term
@@ -108,7 +117,7 @@ func Normalize(s string) string {
 // word is a normalised (unstemmed) word with its location.
 type word struct {
 	norm       string
-	stop       bool
+	folded     string // before apostrophes were dropped: "don't", for stop lists
 	pos        int
 	start, end int
 	joinPrev   bool // attached to the previous word by a hyphen
@@ -144,13 +153,13 @@ func words(text string) []word {
 			starts := append([]int{start}, ends[:len(ends)-1]...)
 			if len(starts) == 1 {
 				w := word{pos: pos, start: start, end: ends[0]}
-				w.norm, w.stop = normalizeWord(text[start:ends[0]])
+				w.norm, w.folded = normalizeWord(text[start:ends[0]])
 				out = append(out, w)
 				pos++
 			}
 			for k := 0; k+1 < len(starts); k++ {
 				w := word{pos: pos, start: starts[k], end: ends[k+1]}
-				w.norm, w.stop = normalizeWord(text[starts[k]:ends[k+1]])
+				w.norm, w.folded = normalizeWord(text[starts[k]:ends[k+1]])
 				out = append(out, w)
 				pos++
 			}
@@ -160,7 +169,7 @@ func words(text string) []word {
 		}
 		i = scanWord(text, i, r)
 		w := word{pos: pos, start: start, end: i}
-		w.norm, w.stop = normalizeWord(text[start:i])
+		w.norm, w.folded = normalizeWord(text[start:i])
 		w.joinPrev = prevEnd >= 0 && isHyphenJoin(text[prevEnd:start])
 		out = append(out, w)
 		pos++
@@ -270,28 +279,28 @@ func fold(s string) string {
 	return foldScripts(letterFold.Replace(out))
 }
 
-// normalizeWord folds one raw word and reports whether it is a stop word.
-func normalizeWord(raw string) (string, bool) {
+// normalizeWord folds one raw word: the clean form (letters, digits, inner
+// decimal points) and the folded form before apostrophes are dropped, which
+// stop lists of contractions ("don't") need.
+func normalizeWord(raw string) (clean, folded string) {
 	w := fold(raw)
 	w = strings.TrimSuffix(w, "'s")
 	w = strings.Trim(w, "'")
-	stop := IsStopWord(w)
 	// Keep letters, digits and decimal points; drops apostrophes ("o'brien" →
 	// "obrien"), thousands separators ("1,000" → "1000") and stray symbols
 	// produced by compatibility decomposition ("½" → "1⁄2" → "12").
-	clean := strings.Map(func(r rune) rune {
+	clean = strings.Map(func(r rune) rune {
 		if isLetterOrDigit(r) || r == '.' || (unicode.IsMark(r) && keepsMarks(r)) {
 			return r
 		}
 		return -1
 	}, w)
-	clean = strings.Trim(clean, ".")
-	return clean, stop || IsStopWord(clean)
+	return strings.Trim(clean, "."), w
 }
 
-// stem applies the English Snowball stemmer to plain ASCII words only: it
-// would mangle numbers ("1950s") and knows nothing of other scripts.
-func stem(w string) string {
+// stemEnglish applies the English Snowball stemmer to plain ASCII words only:
+// it would mangle numbers ("1950s") and knows nothing of other scripts.
+func stemEnglish(w string) string {
 	for i := 0; i < len(w); i++ {
 		if c := w[i]; c < 'a' || c > 'z' {
 			return w

@@ -76,17 +76,18 @@ func isBigramScript(r rune) bool {
 // Function words of Urdu and Arabic, as common as English "the" and "of"
 // (postpositions, conjunctions, copulas, demonstratives), listed as typed and
 // folded like any word before they are looked up.
-var urduArabicStopWords = []string{
-	// Urdu
+var urduStopWords = []string{
 	"کا", "کی", "کے", "ہے", "ہیں", "تھا", "تھی", "تھے", "اور", "میں", "سے", "کو", "نے", "پر", "یہ", "وہ", "بھی", "تو", "ہی",
 	"کہ", "جو", "اس", "ان", "ایک", "لیے", "گیا", "گئی", "گئے", "رہا", "رہی", "رہے", "ہو", "ہوا", "ہوئی", "ہوئے", "کر", "کیا",
-	// Arabic
+}
+
+var arabicStopWords = []string{
 	"في", "من", "على", "إلى", "عن", "مع", "أن", "إن", "و", "أو", "ثم", "هذا", "هذه", "ذلك", "تلك", "التي", "الذي", "الذين",
 	"كان", "كانت", "قد", "لا", "ما", "لم", "لن", "هو", "هي", "هم", "بين", "عند", "كل", "بعد", "قبل",
 }
 
 func init() {
-	for _, w := range urduArabicStopWords {
+	for _, w := range append(urduStopWords, arabicStopWords...) {
 		stopWords[fold(w)] = struct{}{}
 	}
 }

@@ -21,9 +21,14 @@ const (
 // are wrapped in <mark>…</mark>. Because matching uses the same analysis as
 // the index, "Pakistan’s" is marked for the query "pakistan", and "Café" for
 // "cafe". Invalid UTF-8 is replaced by U+FFFD.
-func Highlight(text string, terms []string) string {
+func Highlight(text string, terms []string) string { return HighlightIn("", text, terms) }
+
+// HighlightIn is Highlight for a text in lang (BCP 47), analysed as the
+// index analysed it, so "elecciones" is marked for the Spanish query
+// "elección" and ی-spelt Urdu for a query typed with ي.
+func HighlightIn(lang, text string, terms []string) string {
 	var b strings.Builder
-	writeHighlighted(&b, text, termSet(terms), false)
+	writeHighlighted(&b, analysis.For(lang), text, termSet(terms), false)
 	return b.String()
 }
 
@@ -33,6 +38,12 @@ func Highlight(text string, terms []string) string {
 // earliest. The passage is cut at spaces, escaped and highlighted like
 // Highlight. With no match it is the beginning of body.
 func Snippet(body string, terms []string, maxRunes int) string {
+	return SnippetIn("", body, terms, maxRunes)
+}
+
+// SnippetIn is Snippet for a body in lang (BCP 47), as HighlightIn.
+func SnippetIn(lang, body string, terms []string, maxRunes int) string {
+	an := analysis.For(lang)
 	if maxRunes <= 0 {
 		return ""
 	}
@@ -50,7 +61,7 @@ func Snippet(body string, terms []string, maxRunes int) string {
 	runeAt := func(byteOff int) int { return sort.SearchInts(starts, byteOff) }
 
 	var matches []analysis.Token
-	for _, t := range analysis.Analyze(body) {
+	for _, t := range an.Analyze(body) {
 		if _, ok := set[t.Term]; ok {
 			matches = append(matches, t)
 		}
@@ -103,7 +114,7 @@ func Snippet(body string, terms []string, maxRunes int) string {
 	if strings.TrimSpace(body[:s]) != "" {
 		b.WriteString(ellipsis)
 	}
-	writeHighlighted(&b, strings.TrimSpace(body[s:e]), set, true)
+	writeHighlighted(&b, an, strings.TrimSpace(body[s:e]), set, true)
 	if strings.TrimSpace(body[e:]) != "" {
 		b.WriteString(ellipsis)
 	}
@@ -113,9 +124,9 @@ func Snippet(body string, terms []string, maxRunes int) string {
 // writeHighlighted escapes text into b, marking tokens whose term is in set.
 // A hyphenated compound's joined token comes before its parts; once it is
 // marked, the overlapping part tokens are skipped.
-func writeHighlighted(b *strings.Builder, text string, set map[string]struct{}, collapse bool) {
+func writeHighlighted(b *strings.Builder, an *analysis.Analyzer, text string, set map[string]struct{}, collapse bool) {
 	cursor := 0
-	for _, t := range analysis.Analyze(text) {
+	for _, t := range an.Analyze(text) {
 		if t.Start < cursor {
 			continue
 		}

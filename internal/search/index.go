@@ -36,6 +36,7 @@ type Document struct {
 	PublishedAt time.Time // zero: unknown, no recency effect
 	Tags        []string  // for filters
 	Author      string    // author key (slug of the name), for filters
+	Lang        string    // BCP 47; picks the analyser (analysis.For), "" English
 }
 
 // Posting records one term's occurrence in one document.
@@ -109,12 +110,20 @@ type IndexReader interface {
 	Read(ctx context.Context, terms []string, k int) (Stats, [][]Posting, error)
 }
 
+// LanguageLister is an index that knows the languages (analysis.Analyzer
+// names) of its documents, so a query can be analysed for each of them
+// before its one round of reads. An index that is not one holds English.
+type LanguageLister interface {
+	Languages() []string
+}
+
 // BuildPostings analyses a document into one posting per distinct term,
 // sorted by term, with Impact and Signature left zero (see PrepareIndex).
 // titleLen and bodyLen are the field lengths to add to the corpus length sums.
 func BuildPostings(doc Document) (postings []TermPosting, titleLen, bodyLen int) {
-	title := analysis.Analyze(doc.Title)
-	body := analysis.Analyze(doc.Body)
+	an := analysis.For(doc.Lang)
+	title := an.Analyze(doc.Title)
+	body := an.Analyze(doc.Body)
 	var published int64
 	if !doc.PublishedAt.IsZero() {
 		published = doc.PublishedAt.Unix()
@@ -276,6 +285,8 @@ func DecodeSignature(s string) []SigTerm {
 type MemoryIndex struct {
 	mu       sync.Mutex
 	docs     map[string][]string // docID → its terms, for Delete
+	docLang  map[string]string   // docID → its analyser's name
+	langs    map[string]int      // analyser name → documents
 	lists    map[string][]Posting
 	docCount int
 	titleSum int64
@@ -284,7 +295,7 @@ type MemoryIndex struct {
 
 // NewMemoryIndex returns an empty index.
 func NewMemoryIndex() *MemoryIndex {
-	return &MemoryIndex{docs: map[string][]string{}, lists: map[string][]Posting{}}
+	return &MemoryIndex{docs: map[string][]string{}, docLang: map[string]string{}, langs: map[string]int{}, lists: map[string][]Posting{}}
 }
 
 // Add indexes doc, replacing any document with the same ID.
@@ -309,6 +320,9 @@ func (m *MemoryIndex) Add(doc Document) {
 		m.lists[tp.Term] = list
 	}
 	m.docs[doc.ID] = terms
+	lang := analysis.For(doc.Lang).Name()
+	m.docLang[doc.ID] = lang
+	m.langs[lang]++
 	m.docCount++
 	m.titleSum += int64(titleLen)
 	m.bodySum += int64(bodyLen)
@@ -343,9 +357,25 @@ func (m *MemoryIndex) deleteLocked(id string) {
 		}
 	}
 	delete(m.docs, id)
+	if m.langs[m.docLang[id]]--; m.langs[m.docLang[id]] <= 0 {
+		delete(m.langs, m.docLang[id])
+	}
+	delete(m.docLang, id)
 	m.docCount--
 	m.titleSum -= int64(titleLen)
 	m.bodySum -= int64(bodyLen)
+}
+
+// Languages are the analysers of the indexed documents (sorted names).
+func (m *MemoryIndex) Languages() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]string, 0, len(m.langs))
+	for l := range m.langs {
+		out = append(out, l)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Stats returns the corpus statistics with DocFreq filled for terms.

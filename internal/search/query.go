@@ -24,12 +24,24 @@ type Query struct {
 	Terms   []string   // analysed terms that rank: the free words and the phrases' words
 	Phrases [][]string // each an analysed term sequence that must appear contiguously
 	Exclude []string   // analysed terms no result may contain
+	// phraseOf[i] numbers the quoted phrase Phrases[i] is one language's
+	// analysis of: a document needs one form of each quoted phrase.
+	phraseOf []int
 }
 
-// ParseQuery reads the query syntax above. A '-' excludes only at the start
-// of a word ("e-mail" and "-5" stay ordinary text); quotes only group.
-func ParseQuery(q string) Query {
+// ParseQuery reads the query syntax above, analysed as English. A '-'
+// excludes only at the start of a word ("e-mail" and "-5" stay ordinary
+// text); quotes only group.
+func ParseQuery(q string) Query { return ParseQueryIn(q, nil) }
+
+// ParseQueryIn reads the query syntax analysed for each of langs (the
+// languages of the index; none means English): the terms of every
+// language's analysis rank (analysis.QueryTerms), a phrase is satisfied in
+// the document's own language, and an excluded word is excluded in all.
+func ParseQueryIn(q string, langs []string) Query {
 	var out Query
+	analyzers := analysis.Analyzers(langs)
+	quoted := 0
 	var free strings.Builder
 	seenEx := map[string]bool{}
 	for len(q) > 0 {
@@ -45,11 +57,17 @@ func ParseQuery(q string) Query {
 			} else {
 				q = ""
 			}
-			if terms := analysis.Terms(phrase); len(terms) > 0 {
-				out.Terms = append(out.Terms, terms...)
-				if len(terms) > 1 {
+			out.Terms = append(out.Terms, analysis.QueryTerms(phrase, langs)...)
+			added := false
+			for _, a := range analyzers {
+				if terms := a.Terms(phrase); len(terms) > 1 {
 					out.Phrases = append(out.Phrases, terms)
+					out.phraseOf = append(out.phraseOf, quoted)
+					added = true
 				}
+			}
+			if added {
+				quoted++
 			}
 			free.WriteByte(' ')
 			continue
@@ -63,10 +81,12 @@ func ParseQuery(q string) Query {
 				} else {
 					q = ""
 				}
-				for _, t := range analysis.Terms(word) {
-					if !seenEx[t] {
-						seenEx[t] = true
-						out.Exclude = append(out.Exclude, t)
+				for _, a := range analyzers {
+					for _, t := range a.Terms(word) {
+						if !seenEx[t] {
+							seenEx[t] = true
+							out.Exclude = append(out.Exclude, t)
+						}
 					}
 				}
 				free.WriteByte(' ')
@@ -76,11 +96,14 @@ func ParseQuery(q string) Query {
 		free.WriteString(q[:size])
 		q = q[size:]
 	}
-	out.Terms = append(analysis.Terms(free.String()), out.Terms...)
+	out.Terms = append(analysis.QueryTerms(free.String(), langs), out.Terms...)
 	// An excluded word never ranks, even when it is also typed plainly.
 	out.Terms = slices.DeleteFunc(out.Terms, func(t string) bool { return seenEx[t] })
 	if len(out.Terms) == 0 {
 		out.Terms = nil
+	}
+	if len(analyzers) == 1 {
+		out.phraseOf = nil // one form per phrase
 	}
 	return out
 }
@@ -89,13 +112,18 @@ func ParseQuery(q string) Query {
 // are checked on each candidate's text (Accepts).
 func (q Query) Filtered() bool { return len(q.Phrases) > 0 || len(q.Exclude) > 0 }
 
-// Accepts reports whether a document with this title and text satisfies the
-// phrases and exclusions (always true when there are none).
-func (q Query) Accepts(title, text string) bool {
+// Accepts reports whether a document with this title and text, in English,
+// satisfies the phrases and exclusions (always true when there are none).
+func (q Query) Accepts(title, text string) bool { return q.AcceptsIn("", title, text) }
+
+// AcceptsIn is Accepts for a document in lang (BCP 47), analysed as it was
+// indexed.
+func (q Query) AcceptsIn(lang, title, text string) bool {
 	if !q.Filtered() {
 		return true
 	}
-	fields := [][]string{analysis.Terms(title), analysis.Terms(text)}
+	an := analysis.For(lang)
+	fields := [][]string{an.Terms(title), an.Terms(text)}
 	for _, ex := range q.Exclude {
 		for _, f := range fields {
 			if slices.Contains(f, ex) {
@@ -103,12 +131,27 @@ func (q Query) Accepts(title, text string) bool {
 			}
 		}
 	}
-	for _, p := range q.Phrases {
-		if !containsRun(fields[0], p) && !containsRun(fields[1], p) {
+	found := map[int]bool{}
+	for i, p := range q.Phrases {
+		if containsRun(fields[0], p) || containsRun(fields[1], p) {
+			found[q.group(i)] = true
+		}
+	}
+	for i := range q.Phrases {
+		if !found[q.group(i)] {
 			return false
 		}
 	}
 	return true
+}
+
+// group is the quoted phrase Phrases[i] stands for (a Query built by hand
+// has one form per phrase).
+func (q Query) group(i int) int {
+	if i < len(q.phraseOf) {
+		return q.phraseOf[i]
+	}
+	return i
 }
 
 // containsRun reports whether run occurs contiguously in terms.

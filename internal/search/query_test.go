@@ -1,7 +1,9 @@
 package search
 
 import (
+	"context"
 	"reflect"
+	"slices"
 	"testing"
 
 	"broadsheet/internal/analysis"
@@ -51,5 +53,35 @@ func TestQueryAccepts(t *testing.T) {
 		if got := ParseQuery(tt.q).Accepts(title, text); got != tt.want {
 			t.Errorf("%s: Accepts = %v, want %v", tt.q, got, tt.want)
 		}
+	}
+}
+
+// In an index of several languages, a query meets each document in the
+// document's own analysis: the Spanish article for the Spanish stem, the
+// Urdu one across letter forms, and highlights follow the same analysis.
+func TestSearchAcrossLanguages(t *testing.T) {
+	idx := NewMemoryIndex()
+	idx.Add(Document{ID: "en", Title: "General elections", Body: "Voters went to the polls.", Lang: "en"})
+	idx.Add(Document{ID: "es", Title: "Elecciones generales", Body: "Los votantes acudieron a las urnas.", Lang: "es"})
+	idx.Add(Document{ID: "ur", Title: "پاکستان میں انتخابات", Body: "ووٹر پولنگ اسٹیشن پہنچے۔", Lang: "ur"})
+	if got := idx.Languages(); !slices.Equal(got, []string{"en", "es", "ur"}) {
+		t.Fatalf("Languages = %q", got)
+	}
+	s := &Searcher{Index: idx}
+	for q, want := range map[string]string{"elección": "es", "election": "en", "پاكستان": "ur"} {
+		res, err := s.Search(context.Background(), q, 10)
+		if err != nil || len(res.Hits) == 0 || res.Hits[0].DocID != want {
+			t.Errorf("Search(%q) = %+v, %v; want %s first", q, res.Hits, err, want)
+		}
+	}
+	q := ParseQueryIn(`"elección general"`, idx.Languages())
+	if !q.AcceptsIn("es", "Elecciones generales", "") || q.AcceptsIn("es", "Generales elecciones", "") {
+		t.Errorf("phrase in Spanish: %+v", q)
+	}
+	if got := HighlightIn("es", "Elecciones generales", q.Terms); got != "<mark>Elecciones</mark> <mark>generales</mark>" {
+		t.Errorf("HighlightIn = %q", got)
+	}
+	if got := HighlightIn("ur", "پاکستان میں انتخابات", ParseQueryIn("پاكستان", idx.Languages()).Terms); got != "<mark>پاکستان</mark> میں انتخابات" {
+		t.Errorf("HighlightIn(ur) = %q", got)
 	}
 }

@@ -115,10 +115,19 @@ type Searcher struct {
 	Filter func(*Posting) bool
 }
 
-// Search analyses query and returns the best limit documents (all when
+// Search analyses query for every language of the index and returns the best limit documents (all when
 // limit < 0).
 func (s *Searcher) Search(ctx context.Context, query string, limit int) (Result, error) {
-	return s.SearchTerms(ctx, analysis.Terms(query), limit)
+	return s.SearchTerms(ctx, analysis.QueryTerms(query, IndexLanguages(s.Index)), limit)
+}
+
+// IndexLanguages are the languages of index's documents (nil, meaning
+// English, when it does not say).
+func IndexLanguages(index IndexReader) []string {
+	if l, ok := index.(LanguageLister); ok {
+		return l.Languages()
+	}
+	return nil
 }
 
 // SearchTerms ranks documents for already analysed query terms. A term

@@ -25,6 +25,42 @@ const MaxK = 500
 type Reader struct {
 	DB    dynamo.API
 	Table string
+
+	mu    sync.Mutex
+	langs []string // the index's languages as of the last statistics read
+}
+
+// Languages are the analysers of the indexed articles as of the last read of
+// the global statistics (every Read refreshes them, at no extra request):
+// what a query is analysed for before its first round. Nil (English) until
+// a read or LoadLanguages; a language's first article is thus searched in
+// it from the next query on.
+func (r *Reader) Languages() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.langs
+}
+
+// LoadLanguages reads the index's languages once (a GetItem), for a
+// function to call at start-up so its first query knows them.
+func (r *Reader) LoadLanguages(ctx context.Context) error {
+	out, err := r.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: &r.Table, Key: dynamo.Key(dynamo.SearchStatsPK, dynamo.SearchStatsSK)})
+	if err != nil {
+		return fmt.Errorf("index languages: %w", err)
+	}
+	r.setLanguages(out.Item)
+	return nil
+}
+
+func (r *Reader) setLanguages(stats map[string]types.AttributeValue) {
+	var langs []string
+	if ss, ok := stats["langs"].(*types.AttributeValueMemberSS); ok {
+		langs = append(langs, ss.Value...)
+		sort.Strings(langs)
+	}
+	r.mu.Lock()
+	r.langs = langs
+	r.mu.Unlock()
 }
 
 var _ search.IndexReader = (*Reader)(nil)
@@ -51,6 +87,7 @@ func (r *Reader) Read(ctx context.Context, terms []string, k int) (search.Stats,
 			return
 		}
 		st = statsFrom(out.Item)
+		r.setLanguages(out.Item)
 	}()
 	for i, t := range terms {
 		go func() {
@@ -96,6 +133,7 @@ type Doc struct {
 	PublishedAt                          time.Time
 	CommentCount                         int64
 	Text                                 string // plain text, for snippets
+	Lang                                 string // BCP 47 language it was analysed in ("" English)
 }
 
 // Docs reads the display records of ids in one BatchGetItem (at most 100).
@@ -126,7 +164,7 @@ func (r *Reader) Docs(ctx context.Context, ids []string) (map[string]*Doc, error
 		d := &Doc{
 			ID: getS(it, "id"), Slug: getS(it, "slug"), Title: getS(it, "title"), Summary: getS(it, "summary"),
 			AuthorName: getS(it, "authorName"), Tags: getList(it, "tags"), CommentCount: getN(it, "commentCount"),
-			Text: getS(it, "text"),
+			Text: getS(it, "text"), Lang: getS(it, "lang"),
 		}
 		d.PublishedAt, _ = time.Parse(time.RFC3339Nano, getS(it, "publishedAt"))
 		out[d.ID] = d

@@ -508,3 +508,33 @@ func TestReaderMatchesMemoryIndex(t *testing.T) {
 		}
 	}
 }
+
+// The index records the languages it holds; the reader learns them (at
+// start-up, then from every query's statistics read) and a query finds each
+// article in its own language: Spanish by its stem, with the DOC record
+// saying which analysis highlights it.
+func TestLanguagesAreRecordedAndSearched(t *testing.T) {
+	e := newEnv(t)
+	es := article("es1", "Elecciones generales", "Los votantes acudieron a las urnas.", 1)
+	es.Lang = "es"
+	e.apply(t, put(article("en1", "General elections", "Voters went to the polls.", 1)), put(es))
+	if got := e.r.Languages(); got != nil {
+		t.Fatalf("Languages before any read = %q, want nil", got)
+	}
+	if err := e.r.LoadLanguages(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.r.Languages(); !slices.Equal(got, []string{"en", "es"}) {
+		t.Fatalf("Languages = %q, want [en es]", got)
+	}
+	if got := searchIDs(t, e.r, "elección", published.Add(time.Hour)); len(got) == 0 || got[0] != "es1" {
+		t.Errorf("search elección = %v, want es1 first", got)
+	}
+	docs, err := e.r.Docs(context.Background(), []string{"es1", "en1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if docs["es1"].Lang != "es" || docs["en1"].Lang != "" {
+		t.Errorf("DOC languages %q, %q; want es and none", docs["es1"].Lang, docs["en1"].Lang)
+	}
+}

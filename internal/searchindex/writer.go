@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"broadsheet/internal/analysis"
 	"broadsheet/internal/dynamo"
 	"broadsheet/internal/search"
 )
@@ -29,6 +30,7 @@ type Article struct {
 	PublishedAtRaw           string // as stored (RFC 3339)
 	Version                  int64
 	CommentCount             int64
+	Lang                     string // BCP 47 language the article is analysed in ("" English)
 }
 
 // Indexable reports whether the article belongs in the index: published,
@@ -263,7 +265,7 @@ func keyImpact(k string) (float64, error) {
 // prepare analyses the article with the statistics known now, leaving its own
 // committed version out of them.
 func (w *Writer) prepare(ctx context.Context, a *Article, committed *state) ([]search.TermPosting, int, int, error) {
-	doc := search.Document{ID: a.ID, Title: a.Title, Body: a.Text, PublishedAt: a.PublishedAt, Tags: a.Tags, Author: a.AuthorKey}
+	doc := search.Document{ID: a.ID, Title: a.Title, Body: a.Text, PublishedAt: a.PublishedAt, Tags: a.Tags, Author: a.AuthorKey, Lang: a.Lang}
 	raw, _, _ := search.BuildPostings(doc)
 	terms := make([]string, len(raw))
 	for i, tp := range raw {
@@ -379,11 +381,18 @@ func (w *Writer) commit(ctx context.Context, ch Change, committed, target *state
 	if target.Indexed {
 		dd, dt, db = dd+1, dt+int64(target.TitleLen), db+int64(target.BodyLen)
 	}
-	if dd != 0 || dt != 0 || db != 0 {
+	if dd != 0 || dt != 0 || db != 0 || docItem != nil {
+		// langs: the analysers the index holds, so queries are analysed for
+		// each (a set: adding is idempotent; a language whose last article
+		// went stays listed, which only costs its queries a few empty reads).
+		update, values := "ADD docs :d, tls :t, bls :b", map[string]types.AttributeValue{":d": n(dd), ":t": n(dt), ":b": n(db)}
+		if docItem != nil { // indexed: the DOC record says its language
+			update += ", langs :l"
+			values[":l"] = &types.AttributeValueMemberSS{Value: []string{analysis.For(getS(docItem, "lang")).Name()}}
+		}
 		ops = append(ops, types.TransactWriteItem{Update: &types.Update{
 			TableName: &w.Table, Key: dynamo.Key(dynamo.SearchStatsPK, dynamo.SearchStatsSK),
-			UpdateExpression:          aws.String("ADD docs :d, tls :t, bls :b"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":d": n(dd), ":t": n(dt), ":b": n(db)},
+			UpdateExpression: aws.String(update), ExpressionAttributeValues: values,
 		}})
 	}
 	err := dynamo.Transact(ctx, w.DB, ops, transactAttempts)
@@ -554,6 +563,9 @@ func docRecord(a *Article, seq int64) map[string]types.AttributeValue {
 	it["commentCount"] = n(a.CommentCount)
 	it["p"] = n(a.PublishedAt.Unix())
 	it["seq"] = n(seq)
+	if a.Lang != "" {
+		it["lang"] = s(a.Lang)
+	}
 	return it
 }
 

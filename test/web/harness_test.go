@@ -224,6 +224,7 @@ type seedArticle struct {
 	Author  author   `json:"author"`
 	Tags    []string `json:"tags,omitempty"`
 	Status  string   `json:"status"`
+	Lang    string   `json:"lang,omitempty"`
 }
 
 type author struct {

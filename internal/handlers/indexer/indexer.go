@@ -33,6 +33,9 @@ type Handler struct {
 	// Parallel is how many articles are indexed at once (default 4). Records
 	// of one article are always applied in stream order.
 	Parallel int
+	// SiteLanguage is the BCP 47 language of articles that name none
+	// (SITE_LANGUAGE; "" English): the analyser they are indexed with.
+	SiteLanguage string
 }
 
 // New wires the handler from the function's environment; it is what
@@ -42,7 +45,7 @@ func New(ctx context.Context, getenv func(string) string) (func(context.Context,
 	if err != nil {
 		return nil, err
 	}
-	h := &Handler{Index: &searchindex.Writer{DB: store.DB, Table: store.Table}}
+	h := &Handler{Index: &searchindex.Writer{DB: store.DB, Table: store.Table}, SiteLanguage: getenv("SITE_LANGUAGE")}
 	if n, err := strconv.Atoi(getenv("INDEXER_PARALLEL")); err == nil && n > 0 {
 		h.Parallel = n
 	}
@@ -69,6 +72,9 @@ func (h *Handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.D
 		ch, err := ChangeOf(r)
 		if errors.Is(err, ErrSkip) {
 			continue
+		}
+		if ch.Article != nil && ch.Article.Lang == "" {
+			ch.Article.Lang = h.SiteLanguage
 		}
 		id := ch.ID
 		if err != nil {
@@ -176,7 +182,7 @@ func indexedArticle(a *broadsheet.Article) *searchindex.Article {
 		ID: a.ID, Slug: a.Slug, Title: a.Title, Summary: a.Summary,
 		AuthorName: a.Author.Name, AuthorKey: broadsheet.Slugify(a.Author.Name), Status: string(a.Status),
 		PublishedAt: a.PublishedAt, PublishedAtRaw: dynamo.FormatTime(a.PublishedAt),
-		Version: a.Version, CommentCount: a.CommentCount, Tags: a.Tags,
+		Version: a.Version, CommentCount: a.CommentCount, Tags: a.Tags, Lang: a.Lang,
 	}
 	if doc.Indexable() {
 		doc.Text = plainText(a.BodyHTML, a.Body)

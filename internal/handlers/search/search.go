@@ -42,6 +42,8 @@ type Index interface {
 	search.IndexReader
 	Docs(ctx context.Context, ids []string) (map[string]*searchindex.Doc, error)
 	Suggest(ctx context.Context, q string, now time.Time, max int) ([]searchindex.Suggestion, error)
+	// Languages are the index's languages: each query is analysed for them.
+	Languages() []string
 }
 
 // Handler serves the routes.
@@ -69,7 +71,13 @@ func New(ctx context.Context, getenv func(string) string) (func(context.Context,
 	if debug {
 		db = &searchindex.Meter{API: db, Capacity: true}
 	}
-	h := &Handler{Index: &searchindex.Reader{DB: db, Table: store.Table}, Cursors: cur, Now: time.Now, DebugCost: debug}
+	reader := &searchindex.Reader{DB: db, Table: store.Table}
+	// The index's languages, once at start-up (each query's first round
+	// refreshes them); without them the first queries are analysed as English.
+	if err := reader.LoadLanguages(ctx); err != nil {
+		slog.WarnContext(ctx, "search index languages not read", "err", err.Error())
+	}
+	h := &Handler{Index: reader, Cursors: cur, Now: time.Now, DebugCost: debug}
 	return h.Router().Handle, nil
 }
 
@@ -188,7 +196,7 @@ func (h *Handler) search(ctx context.Context, req apigw.Request) (apigw.Response
 		seen, now = set, time.Unix(0, t)
 	}
 
-	query := search.ParseQuery(q)
+	query := search.ParseQueryIn(q, h.Index.Languages())
 	if len(query.Terms) == 0 {
 		return apigw.Cacheable(req, out, CacheControl), nil
 	}
@@ -214,7 +222,7 @@ func (h *Handler) search(ctx context.Context, req apigw.Request) (apigw.Response
 	for _, hit := range res.Hits {
 		scores[hit.DocID] = hit.Score
 	}
-	page := cutPage(plan, docs, res.Hits, seen, limit, now, func(d *searchindex.Doc) bool { return query.Accepts(d.Title, d.Text) })
+	page := cutPage(plan, docs, res.Hits, seen, limit, now, func(d *searchindex.Doc) bool { return query.AcceptsIn(d.Lang, d.Title, d.Text) })
 	// Highlights mark every ranked term: a phrase's words, not excluded ones.
 	for _, d := range page.shown {
 		a := &broadsheet.Article{ID: d.ID, Slug: d.Slug, Title: d.Title, Summary: d.Summary,
@@ -223,8 +231,8 @@ func (h *Handler) search(ctx context.Context, req apigw.Request) (apigw.Response
 			ArticleSummary: apigw.SummaryOf(a),
 			Score:          math.Round(scores[d.ID]*1e4) / 1e4,
 			Highlights: Highlights{
-				Title:   search.Highlight(d.Title, res.Terms),
-				Snippet: search.Snippet(d.Text, res.Terms, SnippetRunes),
+				Title:   search.HighlightIn(d.Lang, d.Title, res.Terms),
+				Snippet: search.SnippetIn(d.Lang, d.Text, res.Terms, SnippetRunes),
 			},
 		})
 	}

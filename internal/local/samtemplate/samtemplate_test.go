@@ -97,7 +97,7 @@ func TestFunctionsMergeGlobals(t *testing.T) {
 			"COMMENT_VERIFICATION": "on", "MAIL_FROM": "", "SES_CONFIGURATION_SET": "", "SITE_NAME": "Broadsheet", "SITE_URL": "", "PUBLIC_API_URL": ""}},
 		"SearchFunction":  {"functions/search", 10, map[string]string{"TABLE_NAME": "local-table", "LOG_LEVEL": "INFO", "SIGNING_SECRET": secret}},
 		"EditorFunction":  {"functions/editor", 10, map[string]string{"TABLE_NAME": "local-table", "LOG_LEVEL": "INFO", "SIGNING_SECRET": secret}},
-		"IndexerFunction": {"functions/indexer", 60, map[string]string{"TABLE_NAME": "local-table", "LOG_LEVEL": "INFO", "INDEXER_PARALLEL": "4"}},
+		"IndexerFunction": {"functions/indexer", 60, map[string]string{"TABLE_NAME": "local-table", "LOG_LEVEL": "INFO", "INDEXER_PARALLEL": "4", "SITE_LANGUAGE": "en"}},
 		"PagesFunction": {"functions/pages", 10, map[string]string{"TABLE_NAME": "local-table", "LOG_LEVEL": "INFO", "SITE_URL": "", "SITE_NAME": "Broadsheet",
 			"SITE_DESCRIPTION": "The latest news, analysis and comment.", "ASSETS_URL": "", "PUBLIC_API_URL": "", "SITE_LANGUAGE": "en", "FEED_CONTENT": "summary"}},
 	}
