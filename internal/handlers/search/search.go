@@ -69,7 +69,7 @@ func New(ctx context.Context, getenv func(string) string) (func(context.Context,
 	if debug {
 		db = &searchindex.Meter{API: db, Capacity: true}
 	}
-	h := &Handler{Index: &searchindex.Reader{DB: db, Table: store.Table}, Cursors: cur, Now: time.Now, DebugCost: debug}
+	h := &Handler{Index: &searchindex.Reader{Store: &searchindex.DynamoStore{DB: db, Table: store.Table}}, Cursors: cur, Now: time.Now, DebugCost: debug}
 	return h.Router().Handle, nil
 }
 
