@@ -86,6 +86,9 @@ type Stats struct {
 	// increments when documents are added or removed.
 	TitleLenSum, BodyLenSum int64
 	DocFreq                 map[string]int // documents containing the term
+	// Langs are the analysers (analysis.Analyzer names) of the indexed
+	// documents, sorted, where the store keeps them; nil means English.
+	Langs []string
 }
 
 // AvgTitleLen is the mean title length in tokens (at least 1).

@@ -2,6 +2,12 @@
 // table and reads it with a fixed number of round trips. See docs/search.md
 // for the item layout and its costs.
 //
+// A change is decided and planned by pure functions (plan.go: Decide,
+// PlanChange) and executed by Writer over the storage contract (store.go:
+// Store, ReadStore), which DynamoStore (dynamostore.go) implements on the
+// table and memstore.SearchIndex in memory; storetest.RunSearchIndex is the
+// one suite both pass.
+//
 // Items (their keys are built by internal/dynamo/searchkeys.go, beside every
 // other prefix of the table; every leading key is one the indexer's IAM
 // policy grants):

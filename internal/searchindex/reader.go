@@ -8,10 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"broadsheet/internal/analysis"
 	"broadsheet/internal/dynamo"
 	"broadsheet/internal/search"
@@ -21,10 +17,10 @@ import (
 // of at most ~1 KB stay far below Query's 1 MB page, so one call suffices.
 const MaxK = 500
 
-// Reader reads the index. All reads are eventually consistent (half the RCU).
+// Reader reads the index. All reads are eventually consistent (half the RCU
+// on DynamoDB).
 type Reader struct {
-	DB    dynamo.API
-	Table string
+	Store ReadStore
 
 	mu    sync.Mutex
 	langs []string // the index's languages as of the last statistics read
@@ -41,23 +37,18 @@ func (r *Reader) Languages() []string {
 	return r.langs
 }
 
-// LoadLanguages reads the index's languages once (a GetItem), for a
-// function to call at start-up so its first query knows them.
+// LoadLanguages reads the index's languages once (the statistics alone), for
+// a function to call at start-up so its first query knows them.
 func (r *Reader) LoadLanguages(ctx context.Context) error {
-	out, err := r.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: &r.Table, Key: dynamo.Key(dynamo.SearchStatsPK, dynamo.SearchStatsSK)})
+	st, _, err := r.Store.Read(ctx, nil, 0)
 	if err != nil {
 		return fmt.Errorf("index languages: %w", err)
 	}
-	r.setLanguages(out.Item)
+	r.setLanguages(st.Langs)
 	return nil
 }
 
-func (r *Reader) setLanguages(stats map[string]types.AttributeValue) {
-	var langs []string
-	if ss, ok := stats["langs"].(*types.AttributeValueMemberSS); ok {
-		langs = append(langs, ss.Value...)
-		sort.Strings(langs)
-	}
+func (r *Reader) setLanguages(langs []string) {
 	r.mu.Lock()
 	r.langs = langs
 	r.mu.Unlock()
@@ -65,65 +56,15 @@ func (r *Reader) setLanguages(stats map[string]types.AttributeValue) {
 
 var _ search.IndexReader = (*Reader)(nil)
 
-// Read implements search.IndexReader in one round of parallel requests: a
-// GetItem of the global statistics and, per term, one Query of its partition
-// with Limit k+1, which returns the df item (sort key "#" sorts first) and
-// the k highest-impact postings.
+// Read implements search.IndexReader: the global statistics, the df of terms
+// and at most k (capped at MaxK) highest-impact postings per term, in one
+// round.
 func (r *Reader) Read(ctx context.Context, terms []string, k int) (search.Stats, [][]search.Posting, error) {
-	k = max(0, min(k, MaxK))
-	done := BeginRound(ctx)
-	defer done()
-	lists := make([][]search.Posting, len(terms))
-	dfs := make([]int, len(terms))
-	errs := make([]error, len(terms)+1)
-	var st search.Stats
-	var wg sync.WaitGroup
-	wg.Add(len(terms) + 1)
-	go func() {
-		defer wg.Done()
-		out, err := r.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: &r.Table, Key: dynamo.Key(dynamo.SearchStatsPK, dynamo.SearchStatsSK)})
-		if err != nil {
-			errs[len(terms)] = err
-			return
-		}
-		st = statsFrom(out.Item)
-		r.setLanguages(out.Item)
-	}()
-	for i, t := range terms {
-		go func() {
-			defer wg.Done()
-			out, err := r.DB.Query(ctx, &dynamodb.QueryInput{
-				TableName:                 &r.Table,
-				KeyConditionExpression:    aws.String("pk = :pk"),
-				ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(dynamo.TermPK(t))},
-				Limit:                     aws.Int32(int32(k + 1)),
-			})
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			for _, it := range out.Items {
-				if getS(it, "sk") == dynamo.SKTermStats {
-					dfs[i] = int(getN(it, "df"))
-					continue
-				}
-				if p, ok := postingFrom(it); ok && len(lists[i]) < k {
-					lists[i] = append(lists[i], p)
-				}
-			}
-		}()
+	st, lists, err := r.Store.Read(ctx, terms, max(0, min(k, MaxK)))
+	if err == nil {
+		r.setLanguages(st.Langs)
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return search.Stats{}, nil, fmt.Errorf("read index: %w", err)
-		}
-	}
-	st.DocFreq = make(map[string]int, len(terms))
-	for i, t := range terms {
-		st.DocFreq[t] = dfs[i]
-	}
-	return st, lists, nil
+	return st, lists, err
 }
 
 // Doc is an indexed article's display record.
@@ -131,45 +72,28 @@ type Doc struct {
 	ID, Slug, Title, Summary, AuthorName string
 	Tags                                 []string
 	PublishedAt                          time.Time
+	PublishedAtRaw                       string // as the article stores it
 	CommentCount                         int64
 	Text                                 string // plain text, for snippets
+	Seq                                  int64  // the change that wrote it
 	Lang                                 string // BCP 47 language it was analysed in ("" English)
 }
 
-// Docs reads the display records of ids in one BatchGetItem (at most 100).
+// Docs reads the display records of ids in one round (at most 100 ids).
 // Missing ids (deleted or not yet indexed) are absent from the map.
 func (r *Reader) Docs(ctx context.Context, ids []string) (map[string]*Doc, error) {
-	out := make(map[string]*Doc, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
 	if len(ids) > 100 {
 		return nil, fmt.Errorf("docs: %d ids, at most 100", len(ids))
 	}
-	done := BeginRound(ctx)
-	defer done()
-	keys := make([]map[string]types.AttributeValue, 0, len(ids))
+	distinct := make([]string, 0, len(ids))
 	seen := map[string]bool{}
 	for _, id := range ids {
 		if !seen[id] {
 			seen[id] = true
-			keys = append(keys, dynamo.Key(dynamo.SearchDocPK(id), dynamo.SKSearchDoc))
+			distinct = append(distinct, id)
 		}
 	}
-	items, err := batchGet(ctx, r.DB, r.Table, keys, "")
-	if err != nil {
-		return nil, err
-	}
-	for _, it := range items {
-		d := &Doc{
-			ID: getS(it, "id"), Slug: getS(it, "slug"), Title: getS(it, "title"), Summary: getS(it, "summary"),
-			AuthorName: getS(it, "authorName"), Tags: getList(it, "tags"), CommentCount: getN(it, "commentCount"),
-			Text: getS(it, "text"), Lang: getS(it, "lang"),
-		}
-		d.PublishedAt, _ = time.Parse(time.RFC3339Nano, getS(it, "publishedAt"))
-		out[d.ID] = d
-	}
-	return out, nil
+	return r.Store.Docs(ctx, distinct)
 }
 
 // Suggestion is one type-ahead answer.
@@ -212,7 +136,7 @@ func (r *Reader) Suggest(ctx context.Context, q string, now time.Time, max int) 
 			qs = append(qs, query{dynamo.TypoSuggestPK(k), ""})
 		}
 	}
-	results := make([][]map[string]types.AttributeValue, len(qs))
+	results := make([][]SuggestItem, len(qs))
 	errs := make([]error, len(qs))
 	done := BeginRound(ctx)
 	var wg sync.WaitGroup
@@ -220,22 +144,7 @@ func (r *Reader) Suggest(ctx context.Context, q string, now time.Time, max int) 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			in := &dynamodb.QueryInput{
-				TableName:                 &r.Table,
-				KeyConditionExpression:    aws.String("pk = :pk"),
-				ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(qq.pk)},
-				Limit:                     aws.Int32(SuggestLimit),
-			}
-			if qq.prefix != "" {
-				in.KeyConditionExpression = aws.String("pk = :pk AND begins_with(sk, :p)")
-				in.ExpressionAttributeValues[":p"] = s(qq.prefix)
-			}
-			out, err := r.DB.Query(ctx, in)
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			results[i] = out.Items
+			results[i], errs[i] = r.Store.SuggestItems(ctx, qq.pk, qq.prefix, SuggestLimit)
 		}()
 	}
 	wg.Wait()
@@ -254,17 +163,17 @@ func (r *Reader) Suggest(ctx context.Context, q string, now time.Time, max int) 
 	best := map[string]*cand{}
 	for _, items := range results {
 		for _, it := range items {
-			id, p := getS(it, "d"), getN(it, "p")
+			id, p := it.DocID, it.P
 			if id == "" || p > now.Unix() {
 				continue
 			}
-			tw := strings.Fields(getS(it, "w"))
+			tw := strings.Fields(it.W)
 			quality := bestMatch(last, tw)
 			if quality == 0 || !allMatch(earlier, tw) {
 				continue
 			}
 			if c, ok := best[id]; !ok || quality > c.exact {
-				best[id] = &cand{Suggestion{Slug: getS(it, "slug"), Title: getS(it, "title")}, id, quality, p}
+				best[id] = &cand{Suggestion{Slug: it.Slug, Title: it.Title}, id, quality, p}
 			}
 		}
 	}

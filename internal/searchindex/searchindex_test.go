@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"reflect"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -22,27 +20,18 @@ import (
 	"broadsheet/internal/search"
 	"broadsheet/internal/searchindex"
 	"broadsheet/internal/testkit/dynamotest"
+	"broadsheet/internal/testkit/storetest"
 )
 
 func TestMain(m *testing.M) { os.Exit(dynamotest.RunTests(m)) }
 
 var published = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
-func article(id, title, text string, version int64) *searchindex.Article {
-	return &searchindex.Article{
-		ID: id, Slug: strings.ToLower(strings.ReplaceAll(title, " ", "-")), Title: title, Summary: "summary of " + id, Text: text,
-		AuthorName: "Ayesha Khan", AuthorKey: "ayesha-khan", Tags: []string{"world"}, Status: "published",
-		PublishedAt: published, PublishedAtRaw: published.Format(time.RFC3339), Version: version,
-	}
-}
-
-func put(a *searchindex.Article) searchindex.Change {
-	return searchindex.Change{ID: a.ID, Seq: 2 * a.Version, Article: a}
-}
-
-func remove(id string, version int64) searchindex.Change {
-	return searchindex.Change{ID: id, Seq: 2*version + 1}
-}
+var (
+	article = storetest.IndexArticle
+	put     = storetest.PutChange
+	remove  = storetest.RemoveChange
+)
 
 type env struct {
 	store *dynamo.Store
@@ -52,7 +41,20 @@ type env struct {
 
 func newEnv(t *testing.T) env {
 	st := dynamotest.NewStore(t)
-	return env{store: st, w: &searchindex.Writer{DB: st.DB, Table: st.Table}, r: &searchindex.Reader{DB: st.DB, Table: st.Table}}
+	ix := &searchindex.DynamoStore{DB: st.DB, Table: st.Table}
+	return env{store: st, w: &searchindex.Writer{Store: ix}, r: &searchindex.Reader{Store: ix}}
+}
+
+// TestConformance runs the search index contract (the one the memory index
+// in internal/memstore passes) on DynamoDB Local, each case on a fresh table.
+func TestConformance(t *testing.T) {
+	storetest.RunSearchIndex(t, func(t *testing.T) storetest.IndexHarness {
+		st := dynamotest.NewStore(t)
+		return storetest.IndexHarness{
+			Store: &searchindex.DynamoStore{DB: st.DB, Table: st.Table},
+			Dump:  func(t *testing.T) []string { return snapshot(t, st) },
+		}
+	})
 }
 
 func (e env) apply(t *testing.T, chs ...searchindex.Change) {
@@ -163,41 +165,6 @@ func field(line, name string) string {
 	return ""
 }
 
-func TestApplyIsIdempotent(t *testing.T) {
-	e := newEnv(t)
-	a1 := article("a1", "Afghan peace talks resume", "Negotiators met in Doha to resume the peace talks.", 1)
-	a2 := article("a2", "Budget vote delayed", "Parliament delayed the budget vote; peace in the chamber.", 1)
-	a1v2 := article("a1", "Afghan peace talks stall", "Negotiators left Doha; talks stall over prisoners.", 2)
-	batch := []searchindex.Change{put(a1), put(a2), put(a1v2), remove("a2", 1)}
-	e.apply(t, batch...)
-	first := snapshot(t, e.store)
-	checkDocFreqs(t, first)
-	e.apply(t, batch...) // the same batch again, as Lambda retries it
-	if second := snapshot(t, e.store); !slices.Equal(first, second) {
-		t.Errorf("index changed when the batch was applied twice:\n%s", diff(first, second))
-	}
-	// Records replayed one by one, in order, after newer ones: no change either.
-	e.apply(t, put(a1), put(a2))
-	if third := snapshot(t, e.store); !slices.Equal(first, third) {
-		t.Errorf("index changed by replayed old records:\n%s", diff(first, third))
-	}
-}
-
-func diff(a, b []string) string {
-	var out []string
-	for _, x := range a {
-		if !slices.Contains(b, x) {
-			out = append(out, "- "+x)
-		}
-	}
-	for _, x := range b {
-		if !slices.Contains(a, x) {
-			out = append(out, "+ "+x)
-		}
-	}
-	return strings.Join(out, "\n")
-}
-
 // failing fails the n-th TransactWriteItems call and every one after it until
 // healed, to simulate an invocation dying half-way.
 type failing struct {
@@ -224,7 +191,7 @@ func TestApplyRecoversFromPartialFailure(t *testing.T) {
 			// A second article of another length makes the edit move every posting.
 			e.apply(t, put(article("y", "Filler", "short", 1)), put(article("x", "Old title words", "old text "+long, 1)))
 			f := &failing{API: e.store.DB, failAt: failAt}
-			w := &searchindex.Writer{DB: f, Table: e.store.Table, Parallel: 1}
+			w := &searchindex.Writer{Store: &searchindex.DynamoStore{DB: f, Table: e.store.Table, Parallel: 1}}
 			edit := put(article("x", "New title words", "new text "+long+" extra words", 2))
 			if err := w.Apply(context.Background(), edit); err == nil {
 				t.Fatal("injected failure not reported")
@@ -251,116 +218,6 @@ func TestApplyRecoversFromPartialFailure(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func searchIDs(t *testing.T, r *searchindex.Reader, q string, now time.Time) []string {
-	t.Helper()
-	s := &search.Searcher{Index: r, Now: func() time.Time { return now }}
-	res, err := s.Search(context.Background(), q, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		ids[i] = h.DocID
-	}
-	return ids
-}
-
-func TestEditUnpublishDeleteAndSchedule(t *testing.T) {
-	e := newEnv(t)
-	now := published.Add(time.Hour)
-	e.apply(t, put(article("a", "Afghan peace talks", "Talks resume in Doha.", 1)),
-		put(article("b", "Budget vote", "Parliament votes on the budget.", 1)))
-	if got := searchIDs(t, e.r, "peace", now); !slices.Equal(got, []string{"a"}) {
-		t.Fatalf("peace → %v", got)
-	}
-	// Edit: the old words leave, the new ones arrive.
-	e.apply(t, put(article("a", "Cricket final", "A thrilling final in Lahore.", 2)))
-	if got := searchIDs(t, e.r, "peace", now); len(got) != 0 {
-		t.Errorf("after edit, peace → %v", got)
-	}
-	if got := searchIDs(t, e.r, "cricket lahore", now); !slices.Equal(got, []string{"a"}) {
-		t.Errorf("after edit, cricket → %v", got)
-	}
-	// Unpublish.
-	draft := article("b", "Budget vote", "Parliament votes on the budget.", 2)
-	draft.Status = "draft"
-	e.apply(t, put(draft))
-	if got := searchIDs(t, e.r, "budget", now); len(got) != 0 {
-		t.Errorf("after unpublish, budget → %v", got)
-	}
-	// Scheduled: indexed, invisible until its time.
-	sched := article("c", "Eclipse tonight", "The eclipse is visible.", 1)
-	sched.PublishedAt = now.Add(24 * time.Hour)
-	e.apply(t, put(sched))
-	if got := searchIDs(t, e.r, "eclipse", now); len(got) != 0 {
-		t.Errorf("scheduled article found early: %v", got)
-	}
-	if got := searchIDs(t, e.r, "eclipse", now.Add(25*time.Hour)); !slices.Equal(got, []string{"c"}) {
-		t.Errorf("scheduled article after its time: %v", got)
-	}
-	// Delete.
-	e.apply(t, remove("a", 2))
-	if got := searchIDs(t, e.r, "cricket", now); len(got) != 0 {
-		t.Errorf("after delete, cricket → %v", got)
-	}
-	checkDocFreqs(t, snapshot(t, e.store))
-	// Suggestions follow the same changes.
-	sug, err := e.r.Suggest(context.Background(), "eclip", now.Add(25*time.Hour), 8)
-	if err != nil || len(sug) != 1 || sug[0].Title != "Eclipse tonight" {
-		t.Errorf("suggest eclip = %v, %v", sug, err)
-	}
-	for _, q := range []string{"crick", "budg", "eclip"} {
-		if sug, _ := e.r.Suggest(context.Background(), q, now, 8); len(sug) != 0 {
-			t.Errorf("suggest %q = %v; deleted, unpublished or scheduled articles must not be suggested", q, sug)
-		}
-	}
-}
-
-func TestSuggest(t *testing.T) {
-	e := newEnv(t)
-	now := published.Add(time.Hour)
-	e.apply(t,
-		put(article("1", "PM’s US visit: Afghan peace talks", "x", 1)),
-		put(article("2", "Government budget passes", "x", 1)),
-		put(article("3", "Peacekeepers return home", "x", 1)),
-		put(article("4", "Afghanistan earthquake relief", "x", 1)),
-	)
-	titles := func(q string) []string {
-		t.Helper()
-		sug, err := e.r.Suggest(context.Background(), q, now, 8)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []string
-		for _, s := range sug {
-			out = append(out, s.Title)
-		}
-		sort.Strings(out)
-		return out
-	}
-	tests := []struct {
-		q    string
-		want []string
-	}{
-		{"afgh", []string{"Afghanistan earthquake relief", "PM’s US visit: Afghan peace talks"}},
-		{"AFGHAN pea", []string{"PM’s US visit: Afghan peace talks"}}, // earlier word must match
-		{"peace", []string{"PM’s US visit: Afghan peace talks", "Peacekeepers return home"}},
-		{"goverment", []string{"Government budget passes"}},             // one deletion
-		{"govenrment", []string{"Government budget passes"}},            // transposition
-		{"gpvernm", []string{"Government budget passes"}},               // substitution in the first letters
-		{"afghna peace", []string{"PM’s US visit: Afghan peace talks"}}, // typo in an earlier word
-		{"gov", []string{"Government budget passes"}},
-		{"govx", nil}, // typos need 5 letters
-		{"cricket", nil},
-		{"a", nil},
-	}
-	for _, tt := range tests {
-		if got := titles(tt.q); !slices.Equal(got, tt.want) {
-			t.Errorf("suggest %q = %v, want %v", tt.q, got, tt.want)
-		}
 	}
 }
 
@@ -446,7 +303,7 @@ func TestSearchReadsAreBounded(t *testing.T) {
 		}
 	}
 	rt := &rounds{API: e.store.DB, delay: 20 * time.Millisecond, Calls: map[string]int{}}
-	r := &searchindex.Reader{DB: rt, Table: e.store.Table}
+	r := &searchindex.Reader{Store: &searchindex.DynamoStore{DB: rt, Table: e.store.Table}}
 	now := published.Add(time.Hour)
 	s := &search.Searcher{Index: r, Now: func() time.Time { return now }}
 	res, err := s.Search(context.Background(), "common storms", -1)
@@ -479,62 +336,5 @@ func TestSearchReadsAreBounded(t *testing.T) {
 	st, _, _ := r.Read(context.Background(), []string{"common"}, 1)
 	if st.DocFreq["common"] != docs || st.Docs != docs {
 		t.Errorf("df = %d, docs = %d; want %d", st.DocFreq["common"], st.Docs, docs)
-	}
-}
-
-func TestReaderMatchesMemoryIndex(t *testing.T) {
-	// The same documents written in the same order give the same ranking.
-	e := newEnv(t)
-	mem := search.NewMemoryIndex()
-	texts := []string{
-		"supersonic flow over a flat plate", "heat transfer in hypersonic flow", "boundary layer transition",
-		"flow separation at high speed", "the theory of thin wings", "heat flux at the stagnation point of a blunt body",
-		"flutter of panels in supersonic flow", "hypersonic boundary layer heat transfer measurements",
-	}
-	for i, text := range texts {
-		a := article(fmt.Sprintf("c%d", i), fmt.Sprintf("Paper %d", i), text, 1)
-		e.apply(t, put(a))
-		mem.Add(search.Document{ID: a.ID, Title: a.Title, Body: a.Text, PublishedAt: a.PublishedAt, Tags: a.Tags, Author: a.AuthorKey})
-	}
-	now := published
-	for _, q := range []string{"hypersonic heat transfer", "supersonic flow", "boundary layer", "wings"} {
-		a, err := (&search.Searcher{Index: e.r, Now: func() time.Time { return now }}).Search(context.Background(), q, -1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := (&search.Searcher{Index: mem, Now: func() time.Time { return now }}).Search(context.Background(), q, -1)
-		if !reflect.DeepEqual(a.Hits, b.Hits) || !reflect.DeepEqual(a.Expansion, b.Expansion) {
-			t.Errorf("%q: dynamodb %v %v\nmemory %v %v", q, a.Hits, a.Expansion, b.Hits, b.Expansion)
-		}
-	}
-}
-
-// The index records the languages it holds; the reader learns them (at
-// start-up, then from every query's statistics read) and a query finds each
-// article in its own language: Spanish by its stem, with the DOC record
-// saying which analysis highlights it.
-func TestLanguagesAreRecordedAndSearched(t *testing.T) {
-	e := newEnv(t)
-	es := article("es1", "Elecciones generales", "Los votantes acudieron a las urnas.", 1)
-	es.Lang = "es"
-	e.apply(t, put(article("en1", "General elections", "Voters went to the polls.", 1)), put(es))
-	if got := e.r.Languages(); got != nil {
-		t.Fatalf("Languages before any read = %q, want nil", got)
-	}
-	if err := e.r.LoadLanguages(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if got := e.r.Languages(); !slices.Equal(got, []string{"en", "es"}) {
-		t.Fatalf("Languages = %q, want [en es]", got)
-	}
-	if got := searchIDs(t, e.r, "elección", published.Add(time.Hour)); len(got) == 0 || got[0] != "es1" {
-		t.Errorf("search elección = %v, want es1 first", got)
-	}
-	docs, err := e.r.Docs(context.Background(), []string{"es1", "en1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if docs["es1"].Lang != "es" || docs["en1"].Lang != "" {
-		t.Errorf("DOC languages %q, %q; want es and none", docs["es1"].Lang, docs["en1"].Lang)
 	}
 }

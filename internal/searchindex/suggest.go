@@ -4,8 +4,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"broadsheet/internal/analysis"
 	"broadsheet/internal/dynamo"
 )
@@ -65,19 +63,15 @@ func deletionKeys(w string) []string {
 
 // suggestItems returns the suggest item keys ("pk sk") of an article, a hash
 // of their shared content, and the items by key.
-func suggestItems(a *Article) ([]string, string, map[string]map[string]types.AttributeValue) {
+func suggestItems(a *Article) ([]string, string, map[string]SuggestItem) {
 	norm := analysis.Normalize(a.Title)
-	items := map[string]map[string]types.AttributeValue{}
+	items := map[string]SuggestItem{}
 	add := func(pk, w string) {
-		sk := w + "#" + a.ID
-		k := pk + " " + sk
+		k := pk + " " + dynamo.SuggestSK(w, a.ID)
 		if _, ok := items[k]; ok {
 			return
 		}
-		it := dynamo.Key(pk, sk)
-		it["d"], it["title"], it["slug"], it["w"] = s(a.ID), s(a.Title), s(a.Slug), s(norm)
-		it["p"] = n(a.PublishedAt.Unix())
-		items[k] = it
+		items[k] = SuggestItem{Key: k, DocID: a.ID, Title: a.Title, Slug: a.Slug, W: norm, P: a.PublishedAt.Unix()}
 	}
 	for _, w := range titleWords(a.Title) {
 		add(dynamo.SuggestPK(prefixRunes(w, minKeyLen)), w)

@@ -24,7 +24,7 @@ func BenchmarkBatch(b *testing.B) {
 		b.Fatal(err)
 	}
 	slog.SetDefault(slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo})))
-	h := &indexer.Handler{Index: &searchindex.Writer{DB: db, Table: "broadsheet"}}
+	h := &indexer.Handler{Index: &searchindex.Writer{Store: &searchindex.DynamoStore{DB: db, Table: "broadsheet"}}}
 	ctx := context.Background()
 	if resp, err := h.Handle(ctx, ev); err != nil || len(resp.BatchItemFailures) > 0 {
 		b.Fatalf("batch: %v %+v (replay misses %d)", err, resp, r.Misses)

@@ -45,7 +45,7 @@ func New(ctx context.Context, getenv func(string) string) (func(context.Context,
 	if err != nil {
 		return nil, err
 	}
-	h := &Handler{Index: &searchindex.Writer{DB: store.DB, Table: store.Table}, SiteLanguage: getenv("SITE_LANGUAGE")}
+	h := &Handler{Index: &searchindex.Writer{Store: &searchindex.DynamoStore{DB: store.DB, Table: store.Table}}, SiteLanguage: getenv("SITE_LANGUAGE")}
 	if n, err := strconv.Atoi(getenv("INDEXER_PARALLEL")); err == nil && n > 0 {
 		h.Parallel = n
 	}

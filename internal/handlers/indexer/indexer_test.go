@@ -106,7 +106,7 @@ func TestHandleRecordedBatch(t *testing.T) {
 	if err := json.Unmarshal(raw, &ev); err != nil {
 		t.Fatal(err)
 	}
-	h := &indexer.Handler{Index: &searchindex.Writer{DB: db, Table: "broadsheet"}}
+	h := &indexer.Handler{Index: &searchindex.Writer{Store: &searchindex.DynamoStore{DB: db, Table: "broadsheet"}}}
 	resp, err := h.Handle(context.Background(), ev)
 	if err != nil || len(resp.BatchItemFailures) > 0 {
 		t.Fatalf("batch: %v %+v (replay misses %d)", err, resp, r.Misses)

@@ -19,7 +19,7 @@ func benchSearch(b *testing.B, scenario string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	h := &search.Handler{Index: &searchindex.Reader{DB: db, Table: "broadsheet"}, Cursors: cur, Now: time.Now}
+	h := &search.Handler{Index: &searchindex.Reader{Store: &searchindex.DynamoStore{DB: db, Table: "broadsheet"}}, Cursors: cur, Now: time.Now}
 	bench.RunRoute(b, h.Router(), bench.APIEvent(b, ev), r, 200)
 }
 

@@ -71,7 +71,7 @@ func New(ctx context.Context, getenv func(string) string) (func(context.Context,
 	if debug {
 		db = &searchindex.Meter{API: db, Capacity: true}
 	}
-	reader := &searchindex.Reader{DB: db, Table: store.Table}
+	reader := &searchindex.Reader{Store: &searchindex.DynamoStore{DB: db, Table: store.Table}}
 	// The index's languages, once at start-up (each query's first round
 	// refreshes them); without them the first queries are analysed as English.
 	if err := reader.LoadLanguages(ctx); err != nil {

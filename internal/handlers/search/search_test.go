@@ -19,6 +19,7 @@ import (
 	"broadsheet/internal/handlers/indexer"
 	"broadsheet/internal/handlers/search"
 	"broadsheet/internal/local"
+	"broadsheet/internal/memstore"
 	"broadsheet/internal/searchindex"
 	"broadsheet/internal/testkit/dynamotest"
 	"broadsheet/internal/testkit/lambdatest"
@@ -34,14 +35,27 @@ type fixture struct {
 	handler *search.Handler
 }
 
-func newFixture(t *testing.T) fixture {
-	st := dynamotest.NewStore(t)
+// eachIndex runs a test on the memory index (always) and on DynamoDB Local
+// (skipped under -short): the handler's rules hold on both.
+func eachIndex(t *testing.T, test func(t *testing.T, f fixture)) {
+	t.Run("memory", func(t *testing.T) {
+		ix := memstore.NewSearchIndex()
+		test(t, newFixture(t, ix, ix))
+	})
+	t.Run("dynamodb", func(t *testing.T) {
+		st := dynamotest.NewStore(t)
+		ix := &searchindex.DynamoStore{DB: st.DB, Table: st.Table}
+		test(t, newFixture(t, ix, ix))
+	})
+}
+
+func newFixture(t *testing.T, store searchindex.Store, reads searchindex.ReadStore) fixture {
 	cur, err := cursor.New([]byte(dynamotest.Secret))
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &search.Handler{Index: &searchindex.Reader{DB: st.DB, Table: st.Table}, Cursors: cur, Now: func() time.Time { return now }}
-	return fixture{search: h.Router().Handle, writer: &searchindex.Writer{DB: st.DB, Table: st.Table}, handler: h}
+	h := &search.Handler{Index: &searchindex.Reader{Store: reads}, Cursors: cur, Now: func() time.Time { return now }}
+	return fixture{search: h.Router().Handle, writer: &searchindex.Writer{Store: store}, handler: h}
 }
 
 func (f fixture) index(t *testing.T, arts ...*searchindex.Article) {
@@ -99,8 +113,9 @@ func decode(t *testing.T, resp events.APIGatewayV2HTTPResponse) result {
 	return r
 }
 
-func TestSearchValidation(t *testing.T) {
-	f := newFixture(t)
+func TestSearchValidation(t *testing.T) { eachIndex(t, testSearchValidation) }
+
+func testSearchValidation(t *testing.T, f fixture) {
 	long := strings.Repeat("a", 201)
 	tests := []struct {
 		name   string
@@ -157,7 +172,10 @@ func TestSearchValidation(t *testing.T) {
 func ptr(s string) *string { return &s }
 
 func TestSearchResultsHighlightsAndFilters(t *testing.T) {
-	f := newFixture(t)
+	eachIndex(t, testSearchResultsHighlightsAndFilters)
+}
+
+func testSearchResultsHighlightsAndFilters(t *testing.T, f fixture) {
 	f.index(t,
 		art("A", "Afghan Peace Talks resume", "Negotiators met in Doha. The <b>peace</b> process & its talks continue.", []string{"pakistan"}, "Ayesha Khan"),
 		art("B", "<script>alert(1)</script> peace", "peace <img src=x onerror=alert(1)> now", []string{"world"}, "John Doe"),
@@ -213,8 +231,9 @@ func TestSearchResultsHighlightsAndFilters(t *testing.T) {
 	}
 }
 
-func TestSearchPagination(t *testing.T) {
-	f := newFixture(t)
+func TestSearchPagination(t *testing.T) { eachIndex(t, testSearchPagination) }
+
+func testSearchPagination(t *testing.T, f fixture) {
 	var arts []*searchindex.Article
 	for i := range 7 {
 		arts = append(arts, art(fmt.Sprintf("P%d", i), fmt.Sprintf("Storm report %d", i), strings.Repeat("storm ", i+1)+"rain", nil, "Ann"))
@@ -258,8 +277,9 @@ func TestSearchPagination(t *testing.T) {
 
 // TestSearchPhrasesAndExclusions: quoted words must be adjacent and in
 // order, -word removes results holding the word (or its other forms).
-func TestSearchPhrasesAndExclusions(t *testing.T) {
-	f := newFixture(t)
+func TestSearchPhrasesAndExclusions(t *testing.T) { eachIndex(t, testSearchPhrasesAndExclusions) }
+
+func testSearchPhrasesAndExclusions(t *testing.T, f fixture) {
 	f.index(t,
 		art("A", "Peace talks in Doha", "The peace talks resumed on Monday.", nil, "Ann"),
 		art("B", "Talks stall", "Talks about a ceasefire; peace seems far. Cricket diplomacy next.", nil, "Ann"),
@@ -290,8 +310,9 @@ func TestSearchPhrasesAndExclusions(t *testing.T) {
 
 // TestSearchPagesWhileIndexing: articles indexed between two pages of one
 // query shift every score; no article appears on both pages.
-func TestSearchPagesWhileIndexing(t *testing.T) {
-	f := newFixture(t)
+func TestSearchPagesWhileIndexing(t *testing.T) { eachIndex(t, testSearchPagesWhileIndexing) }
+
+func testSearchPagesWhileIndexing(t *testing.T, f fixture) {
 	for i := range 6 {
 		f.index(t, art(fmt.Sprintf("P%d", i), fmt.Sprintf("Flood warning %d", i), strings.Repeat("flood ", i+1)+"river levels", nil, "Ann"))
 	}
