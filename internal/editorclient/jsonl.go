@@ -16,16 +16,17 @@ import (
 // jsonlLine is one line of a JSON Lines import: the create-article shape of
 // the contract plus an optional comments array.
 type jsonlLine struct {
-	Title        string         `json:"title"`
-	Body         string         `json:"body"`
-	Summary      string         `json:"summary"`
-	Author       flexAuthor     `json:"author"`
-	Tags         []string       `json:"tags"`
-	Slug         string         `json:"slug"`
-	Status       string         `json:"status"`
-	PublishedAt  string         `json:"publishedAt"`
-	CommentsOpen *bool          `json:"commentsOpen"`
-	Comments     []jsonlComment `json:"comments"`
+	Title        string                 `json:"title"`
+	Body         string                 `json:"body"`
+	Summary      string                 `json:"summary"`
+	Author       flexAuthor             `json:"author"`
+	Tags         []string               `json:"tags"`
+	Slug         string                 `json:"slug"`
+	Status       string                 `json:"status"`
+	PublishedAt  string                 `json:"publishedAt"`
+	CommentsOpen *bool                  `json:"commentsOpen"`
+	Image        *broadsheet.ImageInput `json:"image"`
+	Comments     []jsonlComment         `json:"comments"`
 }
 
 // jsonlComment is a comment of a JSON Lines import. ParentID (or
@@ -117,6 +118,7 @@ func ParseJSONL(r io.Reader) ([]ImportItem, error) {
 			Status:       broadsheet.Status(l.Status),
 			PublishedAt:  l.PublishedAt,
 			CommentsOpen: l.CommentsOpen,
+			Image:        l.Image,
 		}
 		for _, c := range l.Comments {
 			ext := firstNonEmpty(c.ExternalID, c.ID)

@@ -23,11 +23,12 @@ type frontMatter struct {
 	Status       string    `yaml:"status"`
 	PublishedAt  yaml.Node `yaml:"publishedAt"`
 	CommentsOpen *bool     `yaml:"commentsOpen"`
+	Image        yaml.Node `yaml:"image"`
 }
 
 var knownKeys = map[string]bool{
 	"title": true, "slug": true, "summary": true, "tags": true, "author": true,
-	"status": true, "publishedAt": true, "commentsOpen": true,
+	"status": true, "publishedAt": true, "commentsOpen": true, "image": true,
 }
 
 // ParseMarkdown reads a Markdown article with a YAML front matter block
@@ -35,7 +36,8 @@ var knownKeys = map[string]bool{
 // (required), slug (derived from the title when absent), summary, tags (a
 // list or a comma-separated string), author (a name, or a map with name and
 // bio; required), status (draft|published), publishedAt (RFC 3339, or a
-// date), commentsOpen. Unknown keys come back as warnings.
+// date), commentsOpen, image (a map: url and alt required, credit, width
+// and height; the server checks them). Unknown keys come back as warnings.
 func ParseMarkdown(data []byte) (in ArticleInput, warnings []string, err error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	text := strings.ReplaceAll(string(data), "\r\n", "\n")
@@ -156,6 +158,18 @@ func ParseMarkdown(data []byte) (in ArticleInput, warnings []string, err error) 
 			return in, warnings, fmt.Errorf("front matter: publishedAt %q is not an RFC 3339 time", v)
 		}
 		in.PublishedAt = t.UTC().Format(time.RFC3339)
+	}
+
+	switch fm.Image.Kind {
+	case 0:
+	case yaml.MappingNode:
+		var im broadsheet.ImageInput
+		if err := fm.Image.Decode(&im); err != nil {
+			return in, warnings, fmt.Errorf("front matter: image: %w", err)
+		}
+		in.Image = &im
+	default:
+		return in, warnings, errors.New("front matter: image must be a map with url and alt (and optionally credit, width, height)")
 	}
 
 	in.Slug = strings.TrimSpace(fm.Slug)

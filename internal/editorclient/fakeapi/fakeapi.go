@@ -68,6 +68,7 @@ type Article struct {
 	UpdatedAt    string
 	Version      int
 	CommentsOpen *bool
+	Image        *broadsheet.Image
 }
 
 // Comment is a comment as stored.
@@ -283,6 +284,9 @@ func (s *Server) articleJSON(a *Article, withBody bool) map[string]any {
 	if a.CommentsOpen != nil {
 		m["commentsOpen"] = *a.CommentsOpen
 	}
+	if a.Image != nil {
+		m["image"] = a.Image // the JSON the server writes: url, alt, credit/width/height when set
+	}
 	if withBody {
 		m["body"] = a.Body
 		m["bodyHtml"] = "<p>" + html.EscapeString(a.Body) + "</p>"
@@ -298,11 +302,12 @@ type articleIn struct {
 		Name string `json:"name"`
 		Bio  string `json:"bio"`
 	} `json:"author"`
-	Tags         []string `json:"tags"`
-	Slug         string   `json:"slug"`
-	Status       string   `json:"status"`
-	PublishedAt  string   `json:"publishedAt"`
-	CommentsOpen *bool    `json:"commentsOpen"`
+	Tags         []string               `json:"tags"`
+	Slug         string                 `json:"slug"`
+	Status       string                 `json:"status"`
+	PublishedAt  string                 `json:"publishedAt"`
+	CommentsOpen *bool                  `json:"commentsOpen"`
+	Image        *broadsheet.ImageInput `json:"image"`
 }
 
 func (s *Server) validateArticle(w http.ResponseWriter, r *http.Request) (*articleIn, bool) {
@@ -375,6 +380,7 @@ func (s *Server) apply(a *Article, in *articleIn) {
 		v := *in.CommentsOpen
 		a.CommentsOpen = &v
 	}
+	a.Image = (&broadsheet.ArticleInput{Image: in.Image}).LeadImage() // PUT replaces: none sent, none kept
 	a.UpdatedAt = now
 	a.Version++
 }
