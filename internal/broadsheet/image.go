@@ -85,6 +85,11 @@ func imageURLProblem(s string) string {
 	if !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f || r == '\u2028' || r == '\u2029' }) {
 		return "must not contain spaces or control characters"
 	}
+	// Characters a URI never carries unescaped (RFC 3986): refused rather
+	// than passed on to every page, feed and preview that quotes the URL.
+	if strings.ContainsAny(s, "\"<>\\`") {
+		return "must percent-encode quotes, angle brackets, backslashes and backticks"
+	}
 	u, err := url.Parse(s)
 	switch {
 	case err != nil || !u.IsAbs():

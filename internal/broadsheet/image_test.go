@@ -37,6 +37,8 @@ func TestArticleImageValidation(t *testing.T) {
 		{"fragment", `{"url":"https://cdn.example.com/a.jpg#top","alt":"x"}`, nil, "image.url"},
 		{"space", `{"url":"https://cdn.example.com/a b.jpg","alt":"x"}`, nil, "image.url"},
 		{"newline", `{"url":"https://cdn.example.com/a.jpg\n<script>","alt":"x"}`, nil, "image.url"},
+		{"markup", `{"url":"https://cdn.example.com/a.jpg?x=\"><script>alert(1)</script>","alt":"x"}`, nil, "image.url"},
+		{"backslash", `{"url":"https://cdn.example.com\\@evil.example/a.jpg","alt":"x"}`, nil, "image.url"},
 		{"too long", `{"url":"https://cdn.example.com/` + strings.Repeat("a", 2030) + `","alt":"x"}`, nil, "image.url"},
 		{"no alt", `{"url":"https://cdn.example.com/a.jpg"}`, nil, "image.alt"},
 		{"empty alt", `{"url":"https://cdn.example.com/a.jpg","alt":"  "}`, nil, "image.alt"},
