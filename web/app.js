@@ -461,6 +461,18 @@ function rtlLanguage(tag) {
   return parts.includes('arab') || parts.includes('hebr') || RTL_LANGUAGES.has(parts[0]);
 }
 
+// leadImage is the article's lead image as the server-rendered page shows
+// it: its box reserved from width/height (or style.css's default ratio), the
+// credit as caption. Only https images are shown, the rule the API applies.
+function leadImage(image) {
+  if (!image || typeof image.url !== 'string' || !image.url.startsWith('https://')) return null;
+  const size = Number.isInteger(image.width) && Number.isInteger(image.height) && image.width > 0 && image.height > 0
+    ? { width: image.width, height: image.height } : {};
+  return el('figure', { class: 'lead-image' },
+    el('img', { src: image.url, alt: image.alt || '', ...size, decoding: 'async', fetchpriority: 'high' }),
+    image.credit ? el('figcaption', { class: 'credit', text: image.credit }) : null);
+}
+
 async function renderArticle(slug) {
   let article;
   try {
@@ -514,6 +526,8 @@ async function renderArticle(slug) {
     body, footer);
 
   const comments = commentsSection(article);
+  const figure = leadImage(article.image);
+  if (figure) body.before(figure);
   showView(story, comments.section);
   await comments.load();
   if (location.hash === '#comments') comments.section.scrollIntoView();

@@ -63,6 +63,9 @@ func (a *app) printSummary(format, path string, s *editorclient.Summary) {
 	for _, sk := range s.Skipped {
 		fmt.Fprintf(w, "  skipped %s: %s\n", sk.Source, sk.Reason)
 	}
+	for _, n := range s.Notes {
+		fmt.Fprintf(w, "  note    %s: %s\n", n.Source, n.Reason)
+	}
 	fmt.Fprintf(w, "comments: %d imported, %d already present, %d skipped", s.CommentsImported, s.CommentsPresent, s.CommentsSkippedTotal())
 	if len(s.CommentsSkipped) > 0 {
 		var reasons []string

@@ -16,6 +16,23 @@ type ArticleSummary struct {
 	Tags         []string   `json:"tags"`
 	PublishedAt  *time.Time `json:"publishedAt"`
 	CommentCount int64      `json:"commentCount"`
+	Image        *Image     `json:"image,omitempty"` // the lead image; absent when none
+}
+
+// Image is the contract's Image: an article's lead image, referenced by URL.
+type Image struct {
+	URL    string `json:"url"`
+	Alt    string `json:"alt"`
+	Credit string `json:"credit,omitempty"`
+	Width  int    `json:"width,omitempty"`
+	Height int    `json:"height,omitempty"`
+}
+
+func imageOf(im *broadsheet.Image) *Image {
+	if im == nil {
+		return nil
+	}
+	return &Image{URL: im.URL, Alt: im.Alt, Credit: im.Credit, Width: im.Width, Height: im.Height}
 }
 
 // AuthorName is the author as lists show it.
@@ -35,7 +52,8 @@ type Article struct {
 	UpdatedAt    time.Time         `json:"updatedAt"`
 	CommentCount int64             `json:"commentCount"`
 	BodyHTML     string            `json:"bodyHtml"`
-	Lang         string            `json:"lang,omitempty"` // BCP 47; absent: the site's language
+	Lang         string            `json:"lang,omitempty"`  // BCP 47; absent: the site's language
+	Image        *Image            `json:"image,omitempty"` // the lead image; absent when none
 }
 
 // EditorArticle adds what editors need: the Markdown body, status, version
@@ -75,7 +93,7 @@ func SummaryOf(a *broadsheet.Article) ArticleSummary {
 	return ArticleSummary{
 		ID: a.ID, Slug: a.Slug, Title: a.Title, Summary: a.Summary,
 		Author: AuthorName{Name: a.Author.Name}, Tags: tags(a.Tags),
-		PublishedAt: utcPtr(a.PublishedAt), CommentCount: a.CommentCount,
+		PublishedAt: utcPtr(a.PublishedAt), CommentCount: a.CommentCount, Image: imageOf(a.Image),
 	}
 }
 
@@ -84,7 +102,7 @@ func ArticleOf(a *broadsheet.Article) Article {
 	return Article{
 		ID: a.ID, Slug: a.Slug, Title: a.Title, Summary: a.Summary, Author: a.Author, Tags: tags(a.Tags),
 		PublishedAt: utcPtr(a.PublishedAt), UpdatedAt: a.UpdatedAt.UTC().Truncate(time.Second),
-		CommentCount: a.CommentCount, BodyHTML: a.BodyHTML, Lang: a.Lang,
+		CommentCount: a.CommentCount, BodyHTML: a.BodyHTML, Lang: a.Lang, Image: imageOf(a.Image),
 	}
 }
 

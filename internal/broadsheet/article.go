@@ -48,6 +48,8 @@ type Article struct {
 	// Lang is the article's BCP 47 language tag ("ur", "en-GB"); "" means
 	// the site's language.
 	Lang string
+	// Image is the lead image; nil when the article has none.
+	Image *Image
 }
 
 // VisibleAt reports whether readers may see the article at time now.
@@ -78,10 +80,16 @@ type ArticleInput struct {
 	PublishedAt  string   `json:"publishedAt"`      // RFC 3339; parsed by Validate
 	CommentsOpen *bool    `json:"commentsOpen"`
 	Lang         string   `json:"lang"` // BCP 47; "" for the site's language
+	// Image is the lead image; absent or null means none (a PUT replaces the
+	// whole article, so leaving it out of a PUT removes the image).
+	Image *ImageInput `json:"image"`
 
 	publishedAt  time.Time
 	unusableTags []string // tags with no letters or digits: refused, never dropped
 }
+
+// LeadImage is the validated image, nil when none was given.
+func (in *ArticleInput) LeadImage() *Image { return in.Image.image() }
 
 // PublishedTime is the validated publishedAt, zero when none was given.
 func (in *ArticleInput) PublishedTime() time.Time { return in.publishedAt }
@@ -102,6 +110,9 @@ func (in *ArticleInput) Normalize() {
 	in.Slug = strings.TrimSpace(in.Slug)
 	in.PublishedAt = strings.TrimSpace(in.PublishedAt)
 	in.Lang = strings.TrimSpace(in.Lang)
+	if in.Image != nil {
+		in.Image.normalize()
+	}
 	if in.Status == "" {
 		in.Status = StatusDraft
 	}
@@ -155,6 +166,9 @@ func (in *ArticleInput) Validate() error {
 		} else {
 			in.Lang = tag.String() // canonical: "EN-gb" → "en-GB"
 		}
+	}
+	if in.Image != nil {
+		in.Image.validate(f)
 	}
 	if len(in.unusableTags) > 0 {
 		f.Add("tags", fmt.Sprintf("%q has no letters or digits to make a tag of", in.unusableTags[0]))

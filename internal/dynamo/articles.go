@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -53,10 +54,38 @@ type articleItem struct {
 	CommentsOpen bool     `dynamodbav:"commentsOpen"`
 	CommentCount int64    `dynamodbav:"commentCount"`
 	Lang         string   `dynamodbav:"lang,omitempty"`
+	// Image is a map attribute, absent when the article has none.
+	Image *imageItem `dynamodbav:"image,omitempty"`
+}
+
+// imageItem is a lead image as stored: one map attribute, so the feed index
+// projects it whole (ArticleSummaryAttributes).
+type imageItem struct {
+	URL    string `dynamodbav:"url"`
+	Alt    string `dynamodbav:"alt"`
+	Credit string `dynamodbav:"credit,omitempty"`
+	Width  int    `dynamodbav:"width,omitempty"`
+	Height int    `dynamodbav:"height,omitempty"`
+}
+
+func toImageItem(im *broadsheet.Image) *imageItem {
+	if im == nil {
+		return nil
+	}
+	return &imageItem{URL: im.URL, Alt: im.Alt, Credit: im.Credit, Width: im.Width, Height: im.Height}
+}
+
+func (it *imageItem) image() *broadsheet.Image {
+	if it == nil || it.URL == "" {
+		return nil
+	}
+	return &broadsheet.Image{URL: it.URL, Alt: it.Alt, Credit: it.Credit, Width: it.Width, Height: it.Height}
 }
 
 // ArticleSummaryAttributes are what the public feed index (gsi2) projects.
-var ArticleSummaryAttributes = []string{"id", "slug", "title", "summary", "authorName", "tags", "publishedAt", "commentCount"}
+// The lead image is among them so lists and feeds can show it without
+// reading bodies (template.yaml's gsi2 NonKeyAttributes must match).
+var ArticleSummaryAttributes = []string{"id", "slug", "title", "summary", "authorName", "tags", "publishedAt", "commentCount", "image"}
 
 func toArticleItem(a *broadsheet.Article) articleItem {
 	it := articleItem{
@@ -67,6 +96,7 @@ func toArticleItem(a *broadsheet.Article) articleItem {
 		Body: a.Body, BodyHTML: a.BodyHTML, AuthorName: a.Author.Name, AuthorBio: a.Author.Bio,
 		Tags: a.Tags, Status: string(a.Status), CreatedAt: FormatTime(a.CreatedAt), UpdatedAt: FormatTime(a.UpdatedAt),
 		Version: a.Version, CommentsOpen: a.CommentsOpen, CommentCount: a.CommentCount, Lang: a.Lang,
+		Image: toImageItem(a.Image),
 	}
 	if it.Tags == nil {
 		it.Tags = []string{}
@@ -87,6 +117,7 @@ func (it *articleItem) article() *broadsheet.Article {
 		Status: broadsheet.Status(it.Status), PublishedAt: parseTime(it.PublishedAt),
 		CreatedAt: parseTime(it.CreatedAt), UpdatedAt: parseTime(it.UpdatedAt),
 		Version: it.Version, CommentsOpen: it.CommentsOpen, CommentCount: it.CommentCount, Lang: it.Lang,
+		Image: it.Image.image(),
 	}
 }
 
@@ -184,11 +215,25 @@ func (st *Store) ReplaceArticle(ctx context.Context, a, old *broadsheet.Article)
 	update := "SET gsi1pk = :gsi1pk, gsi3pk = :gsi3pk, gsi3sk = :gsi3sk, slug = :slug, title = :title, summary = :summary, " +
 		"body = :body, bodyHtml = :bodyHtml, authorName = :authorName, authorBio = :authorBio, tags = :tags, #status = :status, " +
 		"publishedAt = :publishedAt, updatedAt = :updatedAt, version = :version, commentsOpen = :commentsOpen, lang = :lang"
+	var remove []string
 	if it.GSI2PK != "" {
 		update += ", gsi2pk = :gsi2pk, gsi2sk = :gsi2sk"
 		vals[":gsi2pk"], vals[":gsi2sk"] = s(it.GSI2PK), s(it.GSI2SK)
 	} else {
-		update += " REMOVE gsi2pk, gsi2sk"
+		remove = append(remove, "gsi2pk", "gsi2sk")
+	}
+	if it.Image != nil {
+		im, err := attributevalue.Marshal(it.Image)
+		if err != nil {
+			return err
+		}
+		update += ", image = :image"
+		vals[":image"] = im
+	} else {
+		remove = append(remove, "image") // the editor took the image away
+	}
+	if len(remove) > 0 {
+		update += " REMOVE " + strings.Join(remove, ", ")
 	}
 	ops := []types.TransactWriteItem{{Update: &types.Update{
 		TableName:                 &st.Table,

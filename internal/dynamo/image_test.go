@@ -29,6 +29,13 @@ func TestArticleFromImageReadsWhatTheStoreWrites(t *testing.T) {
 			Author: broadsheet.Author{Name: "Ayesha Khan", Bio: "Diplomatic correspondent."}, Tags: []string{"pakistan", "diplomacy"},
 			Status: broadsheet.StatusPublished, PublishedAt: created.Add(4*time.Minute + 26*time.Second + 123456789),
 			CreatedAt: created, UpdatedAt: created.Add(time.Minute), Version: 7, CommentsOpen: true, CommentCount: 12,
+			// The lead image is a map attribute: the stream delivers it as "M".
+			Image: &broadsheet.Image{URL: "https://cdn.example.com/talks.jpg", Alt: "Delegates", Credit: "Photo: Reuters", Width: 1200, Height: 800},
+		},
+		"image without size or credit": {
+			ID: "I1", Slug: "pictured", Title: "Pictured", Body: "b", BodyHTML: "<p>b</p>", Author: broadsheet.Author{Name: "Omar Ali"},
+			Tags: []string{}, Status: broadsheet.StatusDraft, CreatedAt: created, UpdatedAt: created, Version: 1,
+			Image: &broadsheet.Image{URL: "https://cdn.example.com/a.jpg", Alt: "A street"},
 		},
 		"draft without tags or date": {
 			ID: "D1", Slug: "draft", Title: "Draft", Body: "b", BodyHTML: "<p>b</p>", Author: broadsheet.Author{Name: "Omar Ali"},
@@ -164,4 +171,29 @@ func streamValue(v types.AttributeValue) events.DynamoDBAttributeValue {
 		return events.NewMapAttribute(imageOf(x.Value))
 	}
 	return events.NewNullAttribute()
+}
+
+// TestArticleFromImageReadsTheLeadImageAsLambdaDeliversIt: a stream record's
+// JSON carries the image as a map ("M") of strings and numbers; the indexer's
+// decoding reads it, and an image without one still reads as no image.
+func TestArticleFromImageReadsTheLeadImageAsLambdaDeliversIt(t *testing.T) {
+	const record = `{"pk":{"S":"ARTICLE#A1"},"sk":{"S":"ARTICLE"},"id":{"S":"A1"},"slug":{"S":"a"},"title":{"S":"A"},
+		"status":{"S":"published"},"publishedAt":{"S":"2026-11-27T14:44:26Z"},"version":{"N":"3"},"tags":{"L":[]},
+		"image":{"M":{"url":{"S":"https://cdn.example.com/a.jpg"},"alt":{"S":"Delegates"},"credit":{"S":"Reuters"},"width":{"N":"1200"},"height":{"N":"800"}}}}`
+	var img map[string]events.DynamoDBAttributeValue
+	if err := json.Unmarshal([]byte(record), &img); err != nil {
+		t.Fatal(err)
+	}
+	a, err := ArticleFromImage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &broadsheet.Image{URL: "https://cdn.example.com/a.jpg", Alt: "Delegates", Credit: "Reuters", Width: 1200, Height: 800}
+	if !reflect.DeepEqual(a.Image, want) {
+		t.Errorf("image %+v, want %+v", a.Image, want)
+	}
+	delete(img, "image")
+	if a, err = ArticleFromImage(img); err != nil || a.Image != nil {
+		t.Errorf("without an image: %+v, %v", a, err)
+	}
 }

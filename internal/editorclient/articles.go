@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"broadsheet/internal/apigw"
 	"broadsheet/internal/broadsheet"
 )
 
@@ -273,7 +274,27 @@ func Differs(in ArticleInput, cur Article) bool {
 	if in.Lang != "" && !strings.EqualFold(strings.TrimSpace(in.Lang), cur.Lang) {
 		return true // the server stores the canonical tag ("EN-gb" → "en-GB")
 	}
+	if !sameImage(in.Image, cur.Image) {
+		return true
+	}
 	return !sameTags(in.Tags, cur.Tags)
+}
+
+// sameImage compares the image sent with the one stored. No image sent means
+// none, as no tags do: the file or export is the article's whole truth, and
+// a PUT without an image removes it.
+func sameImage(in *broadsheet.ImageInput, cur *apigw.Image) bool {
+	if in == nil || cur == nil {
+		return in == nil && cur == nil
+	}
+	size := func(p *int) int {
+		if p == nil || in.Width == nil || in.Height == nil {
+			return 0 // the server keeps a size only when both are given
+		}
+		return *p
+	}
+	return strings.TrimSpace(in.URL) == cur.URL && text(in.Alt) == cur.Alt && text(in.Credit) == cur.Credit &&
+		size(in.Width) == cur.Width && size(in.Height) == cur.Height
 }
 
 // text is how the server stores a one-line text field.

@@ -104,9 +104,67 @@ func TestParseWXR(t *testing.T) {
 		t.Errorf("script/style/block comments leaked:\n%s", cafe.Article.Body)
 	}
 
+	// The featured image (_thumbnail_id → attachment 55): its URL, alt text,
+	// the full size and the credit from _wp_attachment_metadata.
+	if im := cafe.Article.Image; im == nil || im.URL != "https://ledger.example.pk/wp-content/uploads/2026/10/schober.jpg" ||
+		im.Alt != "Café Schober's panelled room on Napfgasse" || im.Credit != "Zoë Müller" ||
+		im.Width == nil || *im.Width != 1600 || im.Height == nil || *im.Height != 1067 || len(cafe.Notes) != 0 {
+		t.Errorf("cafe image %+v, notes %v", im, cafe.Notes)
+	}
+	if pm.Article.Image != nil || len(pm.Notes) != 0 {
+		t.Errorf("a post without a featured image got %+v, %v", pm.Article.Image, pm.Notes)
+	}
+
 	draft := bySlug["notes-on-the-budget-draft"]
 	if draft.Article.Status != "draft" || draft.Article.PublishedAt != "" {
 		t.Errorf("draft %+v", draft.Article)
+	}
+	if draft.Article.Image != nil || len(draft.Notes) != 1 || !strings.Contains(draft.Notes[0], "attachment 999) is not in the export") {
+		t.Errorf("draft's missing featured image: %+v, notes %v", draft.Article.Image, draft.Notes)
+	}
+}
+
+// TestParseWXRFeaturedImagesBroadsheetCannotTake: the post imports without
+// the image, and a note says why; a bad size or credit only loses itself.
+func TestParseWXRFeaturedImagesBroadsheetCannotTake(t *testing.T) {
+	for _, tc := range []struct {
+		name, url, alt, metadata string
+		note                     string // "" when the image is kept
+		keptSize                 bool
+	}{
+		{"no alt text", "https://example.pk/a.jpg", "", "", "alt is required", false},
+		{"over http", "http://example.pk/a.jpg", "A street", "", "url must use https", false},
+		{"kept, with its size", "https://example.pk/a.jpg", "A street", `a:2:{s:5:"width";i:800;s:6:"height";i:600;}`, "", true},
+		{"kept, a zero size left out", "https://example.pk/a.jpg", "A street", `a:2:{s:5:"width";i:0;s:6:"height";i:600;}`, "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			export := `<?xml version="1.0"?><rss xmlns:wp="http://wordpress.org/export/1.2/" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<item><title>Street life</title><content:encoded><![CDATA[<p>Text.</p>]]></content:encoded><wp:post_id>1</wp:post_id><wp:post_name>street-life</wp:post_name>
+<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
+<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>2</wp:meta_value></wp:postmeta></item>
+<item><title>a</title><wp:post_id>2</wp:post_id><wp:post_type>attachment</wp:post_type><wp:attachment_url>` + tc.url + `</wp:attachment_url>
+<wp:postmeta><wp:meta_key>_wp_attachment_image_alt</wp:meta_key><wp:meta_value>` + tc.alt + `</wp:meta_value></wp:postmeta>
+<wp:postmeta><wp:meta_key>_wp_attachment_metadata</wp:meta_key><wp:meta_value><![CDATA[` + tc.metadata + `]]></wp:meta_value></wp:postmeta></item>
+</channel></rss>`
+			items, err := editorclient.ParseWXR(strings.NewReader(export))
+			if err != nil {
+				t.Fatal(err)
+			}
+			post := items[0]
+			if post.Skip != "" {
+				t.Fatalf("post skipped: %s", post.Skip)
+			}
+			if tc.note != "" {
+				if post.Article.Image != nil || len(post.Notes) != 1 || !strings.Contains(post.Notes[0], tc.note) {
+					t.Errorf("image %+v, notes %v; want none and a note with %q", post.Article.Image, post.Notes, tc.note)
+				}
+				return
+			}
+			im := post.Article.Image
+			if im == nil || im.URL != tc.url || im.Alt != tc.alt || len(post.Notes) != 0 || (im.Width != nil) != tc.keptSize {
+				t.Errorf("image %+v, notes %v", im, post.Notes)
+			}
+		})
 	}
 }
 

@@ -19,6 +19,9 @@ type ImportItem struct {
 	// that counts as a failure (e.g. a JSON line that does not parse).
 	Skip string
 	Fail string
+	// Notes are what was left out of an imported item and why (a featured
+	// image Broadsheet cannot take), shown with the summary.
+	Notes []string
 }
 
 // ImportComment is a comment to import. ExternalID identifies it across runs;
@@ -52,6 +55,7 @@ type Skip struct {
 type Summary struct {
 	Created, Updated, Unchanged int
 	Skipped                     []Skip
+	Notes                       []Skip // parts of imported articles left out, and why
 
 	CommentsImported int
 	CommentsPresent  int
@@ -100,6 +104,9 @@ func (im *Importer) Run(ctx context.Context, items []ImportItem) *Summary {
 			sum.Skipped = append(sum.Skipped, Skip{it.Source, it.Skip})
 		default:
 			todo = append(todo, it)
+			for _, n := range it.Notes {
+				sum.Notes = append(sum.Notes, Skip{it.Source, n})
+			}
 		}
 	}
 	n := im.Concurrency

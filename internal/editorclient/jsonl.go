@@ -16,17 +16,18 @@ import (
 // jsonlLine is one line of a JSON Lines import: the create-article shape of
 // the contract plus an optional comments array.
 type jsonlLine struct {
-	Title        string         `json:"title"`
-	Body         string         `json:"body"`
-	Summary      string         `json:"summary"`
-	Author       flexAuthor     `json:"author"`
-	Tags         []string       `json:"tags"`
-	Slug         string         `json:"slug"`
-	Status       string         `json:"status"`
-	PublishedAt  string         `json:"publishedAt"`
-	CommentsOpen *bool          `json:"commentsOpen"`
-	Lang         string         `json:"lang"`
-	Comments     []jsonlComment `json:"comments"`
+	Title        string                 `json:"title"`
+	Body         string                 `json:"body"`
+	Summary      string                 `json:"summary"`
+	Author       flexAuthor             `json:"author"`
+	Tags         []string               `json:"tags"`
+	Slug         string                 `json:"slug"`
+	Status       string                 `json:"status"`
+	PublishedAt  string                 `json:"publishedAt"`
+	CommentsOpen *bool                  `json:"commentsOpen"`
+	Lang         string                 `json:"lang"`
+	Image        *broadsheet.ImageInput `json:"image"`
+	Comments     []jsonlComment         `json:"comments"`
 }
 
 // jsonlComment is a comment of a JSON Lines import. ParentID (or
@@ -119,6 +120,7 @@ func ParseJSONL(r io.Reader) ([]ImportItem, error) {
 			PublishedAt:  l.PublishedAt,
 			CommentsOpen: l.CommentsOpen,
 			Lang:         l.Lang,
+			Image:        l.Image,
 		}
 		for _, c := range l.Comments {
 			ext := firstNonEmpty(c.ExternalID, c.ID)

@@ -24,11 +24,12 @@ type frontMatter struct {
 	PublishedAt  yaml.Node `yaml:"publishedAt"`
 	CommentsOpen *bool     `yaml:"commentsOpen"`
 	Lang         string    `yaml:"lang"`
+	Image        yaml.Node `yaml:"image"`
 }
 
 var knownKeys = map[string]bool{
 	"title": true, "slug": true, "summary": true, "tags": true, "author": true,
-	"status": true, "publishedAt": true, "commentsOpen": true, "lang": true,
+	"status": true, "publishedAt": true, "commentsOpen": true, "lang": true, "image": true,
 }
 
 // ParseMarkdown reads a Markdown article with a YAML front matter block
@@ -37,7 +38,8 @@ var knownKeys = map[string]bool{
 // list or a comma-separated string), author (a name, or a map with name and
 // bio; required), status (draft|published), publishedAt (RFC 3339, or a
 // date), commentsOpen, lang (BCP 47, e.g. ur; the site's language when
-// absent). Unknown keys come back as warnings.
+// absent), image (a map: url and alt required, credit, width and height;
+// the server checks them). Unknown keys come back as warnings.
 func ParseMarkdown(data []byte) (in ArticleInput, warnings []string, err error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	text := strings.ReplaceAll(string(data), "\r\n", "\n")
@@ -159,6 +161,18 @@ func ParseMarkdown(data []byte) (in ArticleInput, warnings []string, err error) 
 			return in, warnings, fmt.Errorf("front matter: publishedAt %q is not an RFC 3339 time", v)
 		}
 		in.PublishedAt = t.UTC().Format(time.RFC3339)
+	}
+
+	switch fm.Image.Kind {
+	case 0:
+	case yaml.MappingNode:
+		var im broadsheet.ImageInput
+		if err := fm.Image.Decode(&im); err != nil {
+			return in, warnings, fmt.Errorf("front matter: image: %w", err)
+		}
+		in.Image = &im
+	default:
+		return in, warnings, errors.New("front matter: image must be a map with url and alt (and optionally credit, width, height)")
 	}
 
 	in.Slug = strings.TrimSpace(fm.Slug)

@@ -8,6 +8,7 @@ import (
 
 	"broadsheet/internal/apigw"
 
+	"broadsheet/internal/broadsheet"
 	"broadsheet/internal/editorclient"
 )
 
@@ -40,8 +41,18 @@ func TestParseMarkdown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if in.Slug != "election-a-lahore" || in.Author.Name != "Jérôme Lefèvre" || !slices.Equal(in.Tags, []string{"a", "b"}) || in.Status != "" {
+	if in.Slug != "election-a-lahore" || in.Author.Name != "Jérôme Lefèvre" || !slices.Equal(in.Tags, []string{"a", "b"}) || in.Status != "" || in.Image != nil {
 		t.Errorf("%+v", in)
+	}
+
+	// The lead image: a map, sent as the server's image object.
+	in, warnings, err = editorclient.ParseMarkdown([]byte("---\ntitle: Talks\nauthor: A\nimage:\n  url: https://cdn.example.com/talks.jpg\n  alt: Delegates at the table\n  credit: \"Photo: Reuters\"\n  width: 1200\n  height: 800\n---\nText\n"))
+	if err != nil || len(warnings) != 0 {
+		t.Fatal(err, warnings)
+	}
+	if im := in.Image; im == nil || im.URL != "https://cdn.example.com/talks.jpg" || im.Alt != "Delegates at the table" || im.Credit != "Photo: Reuters" ||
+		im.Width == nil || *im.Width != 1200 || im.Height == nil || *im.Height != 800 {
+		t.Errorf("image %+v", in.Image)
 	}
 }
 
@@ -57,6 +68,8 @@ func TestParseMarkdownErrors(t *testing.T) {
 		"empty body":          "---\ntitle: T\nauthor: A\n---\n\n",
 		"bad yaml":            "---\ntitle: [unclosed\n---\nx\n",
 		"no letters in title": "---\ntitle: ???\nauthor: A\n---\nx\n",
+		"image as a string":   "---\ntitle: T\nauthor: A\nimage: https://cdn.example.com/a.jpg\n---\nx\n",
+		"image width a word":  "---\ntitle: T\nauthor: A\nimage:\n  url: https://cdn.example.com/a.jpg\n  alt: x\n  width: wide\n---\nx\n",
 	} {
 		if _, _, err := editorclient.ParseMarkdown([]byte(src)); err == nil {
 			t.Errorf("%s: no error", name)
@@ -94,11 +107,43 @@ func TestDiffers(t *testing.T) {
 		"publishedAt":  func(i *editorclient.ArticleInput) { i.PublishedAt = "2026-01-02T00:00:00Z" },
 		"commentsOpen": func(i *editorclient.ArticleInput) { i.CommentsOpen = &closed },
 		"lang":         func(i *editorclient.ArticleInput) { i.Lang = "ur" },
+		"image added": func(i *editorclient.ArticleInput) {
+			i.Image = &broadsheet.ImageInput{URL: "https://cdn.example.com/a.jpg", Alt: "x"}
+		},
 	} {
 		c := in
 		change(&c)
 		if !editorclient.Differs(c, cur) {
 			t.Errorf("a changed %s is not noticed", name)
 		}
+	}
+
+	// The image: the same one (as the server normalised it) is no change; any
+	// field changed, or the image left out, is.
+	w, h := 1200, 800
+	in.Image = &broadsheet.ImageInput{URL: " https://cdn.example.com/a.jpg", Alt: "Cafe\u0301 ", Credit: "AP", Width: &w, Height: &h}
+	cur.Image = &apigw.Image{URL: "https://cdn.example.com/a.jpg", Alt: "Café", Credit: "AP", Width: 1200, Height: 800}
+	if editorclient.Differs(in, cur) {
+		t.Error("the same image is seen as changed")
+	}
+	w2 := 1000
+	for name, change := range map[string]func(im *broadsheet.ImageInput){
+		"url":    func(im *broadsheet.ImageInput) { im.URL = "https://cdn.example.com/b.jpg" },
+		"alt":    func(im *broadsheet.ImageInput) { im.Alt = "Other" },
+		"credit": func(im *broadsheet.ImageInput) { im.Credit = "" },
+		"width":  func(im *broadsheet.ImageInput) { im.Width = &w2 },
+	} {
+		c := in
+		im := *in.Image
+		change(&im)
+		c.Image = &im
+		if !editorclient.Differs(c, cur) {
+			t.Errorf("a changed image %s is not noticed", name)
+		}
+	}
+	c := in
+	c.Image = nil
+	if !editorclient.Differs(c, cur) {
+		t.Error("an image left out (removed) is not noticed")
 	}
 }

@@ -3,10 +3,12 @@ package editorclient
 import (
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"html"
 	"io"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,7 +45,13 @@ type wxrItem struct {
 	PostDate    string       `xml:"post_date"`
 	PostDateGMT string       `xml:"post_date_gmt"`
 	CommentOpen string       `xml:"comment_status"`
-	Categories  []struct {
+	// AttachmentURL is an attachment's file (post_type attachment).
+	AttachmentURL string `xml:"attachment_url"`
+	PostMeta      []struct {
+		Key   string `xml:"meta_key"`
+		Value string `xml:"meta_value"`
+	} `xml:"postmeta"`
+	Categories []struct {
 		Domain   string `xml:"domain,attr"`
 		Nicename string `xml:"nicename,attr"`
 		Text     string `xml:",chardata"`
@@ -113,11 +121,115 @@ func ParseWXR(r io.Reader) ([]ImportItem, error) {
 			authors[strings.TrimSpace(a.Login)] = name
 		}
 	}
+	attachments := map[string]wxrItem{}
+	for _, w := range doc.Channel.Items {
+		if strings.TrimSpace(w.PostType) == "attachment" {
+			attachments[strings.TrimSpace(w.PostID)] = w
+		}
+	}
 	var items []ImportItem
 	for _, w := range doc.Channel.Items {
-		items = append(items, wxrToItem(w, authors))
+		it := wxrToItem(w, authors)
+		if it.Skip == "" && it.Fail == "" {
+			it.Article.Image, it.Notes = featuredImage(w, attachments)
+		}
+		items = append(items, it)
 	}
 	return items, nil
+}
+
+func (it *wxrItem) meta(key string) string {
+	for _, m := range it.PostMeta {
+		if strings.TrimSpace(m.Key) == key {
+			return strings.TrimSpace(m.Value)
+		}
+	}
+	return ""
+}
+
+// featuredImage maps a post's featured image (the attachment its
+// _thumbnail_id names) to the lead image: the attachment's URL, its alt text
+// (_wp_attachment_image_alt), and the size and credit WordPress recorded in
+// _wp_attachment_metadata. An image Broadsheet would refuse (no alt text, not
+// https, not in the export) is left out with a note saying why, so the post
+// still imports and nothing is dropped unsaid.
+func featuredImage(w wxrItem, attachments map[string]wxrItem) (*broadsheet.ImageInput, []string) {
+	id := w.meta("_thumbnail_id")
+	if id == "" || id == "0" {
+		return nil, nil
+	}
+	att, ok := attachments[id]
+	if !ok || strings.TrimSpace(att.AttachmentURL) == "" {
+		return nil, []string{fmt.Sprintf("featured image (attachment %s) is not in the export: imported without an image", id)}
+	}
+	img := &broadsheet.ImageInput{URL: strings.TrimSpace(att.AttachmentURL), Alt: strings.TrimSpace(html.UnescapeString(att.meta("_wp_attachment_image_alt")))}
+	meta := att.meta("_wp_attachment_metadata")
+	width, height := phpInt(meta, "width"), phpInt(meta, "height")
+	if width > 0 && height > 0 {
+		img.Width, img.Height = &width, &height
+	}
+	img.Credit = strings.TrimSpace(html.UnescapeString(phpString(meta, "credit")))
+	check := ArticleInput{Title: "t", Body: "b", Author: Author{Name: "a"}, Image: img}
+	check.Normalize()
+	var e *broadsheet.Error
+	if err := check.Validate(); errors.As(err, &e) {
+		for _, field := range []string{"image.url", "image.alt", "image.credit", "image.width", "image.height"} {
+			if problem, bad := e.Fields[field]; bad {
+				if field == "image.credit" || field == "image.width" || field == "image.height" {
+					// The picture is still usable without them.
+					img.Credit, img.Width, img.Height = "", nil, nil
+					continue
+				}
+				return nil, []string{fmt.Sprintf("featured image %s: %s %s: imported without an image", img.URL, strings.TrimPrefix(field, "image."), problem)}
+			}
+		}
+	}
+	return img, nil
+}
+
+// phpKey finds `s:<len>:"key";` in PHP's serialize() output; the first one
+// is the top level's (WordPress writes width, height and file before sizes).
+func phpKey(serialized, key string) int {
+	i := strings.Index(serialized, fmt.Sprintf("s:%d:%q;", len(key), key))
+	if i < 0 {
+		return -1
+	}
+	return i + len(fmt.Sprintf("s:%d:%q;", len(key), key))
+}
+
+// phpInt reads the integer `i:<n>;` stored under key, 0 when absent.
+func phpInt(serialized, key string) int {
+	i := phpKey(serialized, key)
+	if i < 0 || !strings.HasPrefix(serialized[i:], "i:") {
+		return 0
+	}
+	end := strings.IndexByte(serialized[i:], ';')
+	if end < 0 {
+		return 0
+	}
+	n, err := strconv.Atoi(serialized[i+2 : i+end])
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// phpString reads the string `s:<bytes>:"…";` stored under key.
+func phpString(serialized, key string) string {
+	i := phpKey(serialized, key)
+	if i < 0 || !strings.HasPrefix(serialized[i:], "s:") {
+		return ""
+	}
+	colon := strings.IndexByte(serialized[i+2:], ':')
+	if colon < 0 {
+		return ""
+	}
+	n, err := strconv.Atoi(serialized[i+2 : i+2+colon])
+	start := i + 2 + colon + 2 // past `:"`
+	if err != nil || n < 0 || start+n > len(serialized) {
+		return ""
+	}
+	return serialized[start : start+n]
 }
 
 func wxrToItem(w wxrItem, authors map[string]string) ImportItem {

@@ -49,6 +49,7 @@ func slugTaken(slug string) error {
 func storedArticle(a *broadsheet.Article) *broadsheet.Article {
 	cp := *a
 	cp.Tags = append([]string{}, a.Tags...)
+	cp.Image = broadsheet.CopyImage(a.Image)
 	cp.PublishedAt, cp.CreatedAt, cp.UpdatedAt = utc(a.PublishedAt), utc(a.CreatedAt), utc(a.UpdatedAt)
 	return &cp
 }
@@ -64,6 +65,7 @@ func utc(t time.Time) time.Time {
 func copyArticle(a *broadsheet.Article) *broadsheet.Article {
 	cp := *a
 	cp.Tags = append([]string{}, a.Tags...)
+	cp.Image = broadsheet.CopyImage(a.Image)
 	return &cp
 }
 
@@ -73,6 +75,7 @@ func summary(a *broadsheet.Article) *broadsheet.Article {
 	return &broadsheet.Article{
 		ID: a.ID, Slug: a.Slug, Title: a.Title, Summary: a.Summary, Author: broadsheet.Author{Name: a.Author.Name},
 		Tags: append([]string{}, a.Tags...), PublishedAt: a.PublishedAt, CommentCount: a.CommentCount,
+		Image: broadsheet.CopyImage(a.Image),
 	}
 }
 

@@ -52,6 +52,7 @@ type rssDoc struct {
 	NSContent string     `xml:"xmlns:content,attr"`
 	NSDC      string     `xml:"xmlns:dc,attr"`
 	NSAtom    string     `xml:"xmlns:atom,attr"`
+	NSMedia   string     `xml:"xmlns:media,attr,omitempty"`
 	Channel   rssChannel `xml:"channel"`
 }
 
@@ -67,16 +68,53 @@ type rssChannel struct {
 }
 
 type rssItem struct {
-	Title       string   `xml:"title"`
-	Link        string   `xml:"link"`
-	GUID        rssGUID  `xml:"guid"`
-	PubDate     string   `xml:"pubDate"`
-	Creator     string   `xml:"dc:creator,omitempty"`
-	Categories  []string `xml:"category"`
-	Description string   `xml:"description"`
-	Content     *cdata   `xml:"content:encoded"`
-	Comments    string   `xml:"comments,omitempty"`
-	Language    string   `xml:"dc:language,omitempty"`
+	Title       string        `xml:"title"`
+	Link        string        `xml:"link"`
+	GUID        rssGUID       `xml:"guid"`
+	PubDate     string        `xml:"pubDate"`
+	Creator     string        `xml:"dc:creator,omitempty"`
+	Categories  []string      `xml:"category"`
+	Description string        `xml:"description"`
+	Content     *cdata        `xml:"content:encoded"`
+	Comments    string        `xml:"comments,omitempty"`
+	Language    string        `xml:"dc:language,omitempty"`
+	Media       *mediaContent `xml:"media:content,omitempty"`
+}
+
+// mediaContent is Media RSS's media:content (https://www.rssboard.org/media-rss),
+// the lead image in RSS and Atom. RSS's own enclosure is not used: it
+// requires the file's length and MIME type, which a referenced image does
+// not come with. The alt text goes in media:title, not media:description:
+// Universal Feed Parser (and the readers built on it) reads a
+// media:description as the item's own description or content, so the alt
+// text would replace the summary or the body.
+type mediaContent struct {
+	URL    string     `xml:"url,attr"`
+	Medium string     `xml:"medium,attr"`
+	Width  int        `xml:"width,attr,omitempty"`
+	Height int        `xml:"height,attr,omitempty"`
+	Title  *mediaText `xml:"media:title,omitempty"`
+	Credit *mediaText `xml:"media:credit,omitempty"`
+}
+
+type mediaText struct {
+	Type  string `xml:"type,attr,omitempty"`
+	Value string `xml:",chardata"`
+}
+
+// MediaRSSNamespace is the Media RSS namespace the feeds declare as media:.
+const MediaRSSNamespace = "http://search.yahoo.com/mrss/"
+
+// leadImage is an article's image as media:content; nil for none.
+func leadImage(im *broadsheet.Image) *mediaContent {
+	if im == nil {
+		return nil
+	}
+	m := &mediaContent{URL: im.URL, Medium: "image", Width: im.Width, Height: im.Height, Title: &mediaText{Type: "plain", Value: im.Alt}}
+	if im.Credit != "" {
+		m.Credit = &mediaText{Value: im.Credit}
+	}
+	return m
 }
 
 type rssGUID struct {
@@ -89,16 +127,17 @@ type cdata struct {
 }
 
 type atomLink struct {
-	Href string `xml:"href,attr"`
-	Rel  string `xml:"rel,attr,omitempty"`
-	Type string `xml:"type,attr,omitempty"`
+	Href  string `xml:"href,attr"`
+	Rel   string `xml:"rel,attr,omitempty"`
+	Type  string `xml:"type,attr,omitempty"`
+	Title string `xml:"title,attr,omitempty"`
 }
 
 // RSS writes f as RSS 2.0.
 func RSS(site Site, f Feed) ([]byte, error) {
 	doc := rssDoc{
 		Version: "2.0", NSContent: "http://purl.org/rss/1.0/modules/content/",
-		NSDC: "http://purl.org/dc/elements/1.1/", NSAtom: "http://www.w3.org/2005/Atom",
+		NSDC: "http://purl.org/dc/elements/1.1/", NSAtom: "http://www.w3.org/2005/Atom", NSMedia: MediaRSSNamespace,
 		Channel: rssChannel{
 			Title: f.Title, Link: f.Alternate, Description: orDefault(f.Subtitle, site.Description),
 			Language: site.Language, Generator: "Broadsheet",
@@ -115,6 +154,7 @@ func RSS(site Site, f Feed) ([]byte, error) {
 			PubDate: a.PublishedAt.UTC().Format(time.RFC1123Z), Creator: a.Author.Name,
 			Categories: a.Tags, Description: a.Summary,
 			Comments: site.ArticleURL(a.Slug) + "#comments",
+			Media:    leadImage(a.Image),
 		}
 		if a.Lang != "" && a.Lang != site.Language {
 			it.Language = a.Lang // an article in another language than the site's
@@ -131,6 +171,7 @@ func RSS(site Site, f Feed) ([]byte, error) {
 type atomFeed struct {
 	XMLName  xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
 	Lang     string      `xml:"xml:lang,attr,omitempty"`
+	NSMedia  string      `xml:"xmlns:media,attr"`
 	Title    string      `xml:"title"`
 	Subtitle string      `xml:"subtitle,omitempty"`
 	ID       string      `xml:"id"`
@@ -157,6 +198,7 @@ type atomEntry struct {
 	Categories []atomCategory `xml:"category"`
 	Summary    *atomText      `xml:"summary,omitempty"`
 	Content    *atomText      `xml:"content,omitempty"`
+	Media      *mediaContent  `xml:"media:content,omitempty"`
 }
 
 type atomCategory struct {
@@ -176,7 +218,7 @@ func Atom(site Site, f Feed) ([]byte, error) {
 		updated = time.Unix(0, 0).UTC() // an empty feed still needs a valid date
 	}
 	doc := atomFeed{
-		Lang: site.Language, Title: f.Title, Subtitle: f.Subtitle,
+		NSMedia: MediaRSSNamespace, Lang: site.Language, Title: f.Title, Subtitle: f.Subtitle,
 		ID:      f.Self,
 		Updated: updated.Format(time.RFC3339),
 		Links: []atomLink{
@@ -195,6 +237,12 @@ func Atom(site Site, f Feed) ([]byte, error) {
 		}
 		if a.Author.Name != "" {
 			e.Author = &atomPerson{Name: a.Author.Name}
+		}
+		if a.Image != nil {
+			// Atom's enclosure link needs no length or type; its title is
+			// the image's text alternative.
+			e.Links = append(e.Links, atomLink{Href: a.Image.URL, Rel: "enclosure", Title: a.Image.Alt})
+			e.Media = leadImage(a.Image)
 		}
 		if a.Lang != "" && a.Lang != site.Language {
 			e.Lang = a.Lang

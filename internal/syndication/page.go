@@ -114,6 +114,16 @@ func newsArticle(site Site, a *broadsheet.Article, v articleView) map[string]any
 	if a.CommentCount > 0 {
 		ld["commentCount"] = a.CommentCount
 	}
+	if im := a.Image; im != nil {
+		img := map[string]any{"@type": "ImageObject", "url": im.URL, "contentUrl": im.URL, "description": im.Alt}
+		if im.Width > 0 {
+			img["width"], img["height"] = im.Width, im.Height
+		}
+		if im.Credit != "" {
+			img["creditText"] = im.Credit
+		}
+		ld["image"] = []map[string]any{img}
+	}
 	return ld
 }
 

@@ -79,7 +79,7 @@ func TestAtomIsValidAtom(t *testing.T) {
 	wellFormed(t, b)
 	out := string(b)
 	for _, want := range []string{
-		`<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en-GB">`, `<id>https://news.example.com/atom.xml</id>`,
+		`<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en-GB" xmlns:media="http://search.yahoo.com/mrss/">`, `<id>https://news.example.com/atom.xml</id>`,
 		`<updated>2026-12-01T11:30:00Z</updated>`, `<published>2026-12-01T09:30:00Z</published>`,
 		`<category term="pakistan" label="pakistan"></category>`, `<content type="html">&lt;p&gt;Delegates`,
 		`<summary type="text">Delegates met in Doha &amp; agreed.</summary>`, `<name>Ayesha Khan</name>`,
@@ -244,5 +244,127 @@ func TestArticleInAnotherLanguage(t *testing.T) {
 	atom, _ := Atom(site, Feed{Articles: []*broadsheet.Article{a}})
 	if !strings.Contains(string(rss), "<dc:language>ur</dc:language>") || !strings.Contains(string(atom), `<entry xml:lang="ur">`) {
 		t.Errorf("feeds do not carry the entry's language:\n%s\n%s", rss, atom)
+	}
+}
+
+// hostileImage is a lead image whose every text tries to break out of
+// the markup it lands in.
+func hostileImage() *broadsheet.Image {
+	return &broadsheet.Image{
+		URL:    `https://cdn.example.com/a.jpg?x="><script>alert(1)</script>&y=1`,
+		Alt:    `Delegates "at" <the> table & </script><script>alert(2)</script>`,
+		Credit: `Photo: <b>Reuters</b> & "AP" ]]>`,
+		Width:  1200, Height: 800,
+	}
+}
+
+// TestFeedsCarryTheLeadImage: Media RSS media:content in both feeds, with
+// the alt text and credit, plus an Atom enclosure link; every hostile
+// character escaped, and no image element for an article without one.
+func TestFeedsCarryTheLeadImage(t *testing.T) {
+	a, plain := sample(), sample()
+	a.Image = hostileImage()
+	plain.ID, plain.Slug = "01JDX4Q7ZP3M8V5K2R9T6W1YHD", "no-picture"
+	f := Feed{Title: site.Name, Self: site.URL + RSSPath, Alternate: site.URL + "/", Articles: []*broadsheet.Article{a, plain}}
+	rss, err := RSS(site, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Self = site.URL + AtomPath
+	atom, err := Atom(site, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range map[string][]byte{"rss": rss, "atom": atom} {
+		wellFormed(t, b)
+		out := string(b)
+		for _, want := range []string{
+			`xmlns:media="http://search.yahoo.com/mrss/"`,
+			`<media:content url="https://cdn.example.com/a.jpg?x=&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&amp;y=1" medium="image" width="1200" height="800">`,
+			`<media:title type="plain">Delegates &#34;at&#34; &lt;the&gt; table &amp; &lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;</media:title>`,
+			`<media:credit>Photo: &lt;b&gt;Reuters&lt;/b&gt; &amp; &#34;AP&#34; ]]&gt;</media:credit>`,
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s lacks %s\n%s", name, want, out)
+			}
+		}
+		if n := strings.Count(out, "<media:content"); n != 1 {
+			t.Errorf("%s: %d media:content elements, want 1 (the article without an image has none)", name, n)
+		}
+		if strings.Contains(out, "<script>") {
+			t.Errorf("%s: unescaped markup\n%s", name, out)
+		}
+	}
+	if !strings.Contains(string(atom), `<link href="https://cdn.example.com/a.jpg?x=&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&amp;y=1" rel="enclosure" title="Delegates &#34;at&#34; &lt;the&gt; table &amp; &lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;">`) {
+		t.Errorf("Atom lacks the enclosure link\n%s", atom)
+	}
+}
+
+// TestArticlePageShowsTheLeadImage: the figure (alt, intrinsic size, fetched
+// first, the credit as its caption), the large-image card and Open Graph
+// image, and JSON-LD naming the image; hostile text escaped everywhere.
+func TestArticlePageShowsTheLeadImage(t *testing.T) {
+	a := sample()
+	a.Image = hostileImage()
+	b, err := ArticlePage(site, a, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	const alt = `Delegates &#34;at&#34; &lt;the&gt; table &amp; &lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;`
+	for _, want := range []string{
+		`<figure class="lead-image">`,
+		`<img src="https://cdn.example.com/a.jpg?x=%22%3e%3cscript%3ealert%281%29%3c/script%3e&amp;y=1" alt="` + alt + `" width="1200" height="800" decoding="async" fetchpriority="high">`,
+		`<figcaption class="credit">Photo: &lt;b&gt;Reuters&lt;/b&gt; &amp; &#34;AP&#34; ]]&gt;</figcaption>`,
+		`<meta property="og:image" content="https://cdn.example.com/a.jpg?x=&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&amp;y=1">`,
+		`<meta property="og:image:alt" content="` + alt + `">`,
+		`<meta property="og:image:width" content="1200">`, `<meta property="og:image:height" content="800">`,
+		`<meta name="twitter:card" content="summary_large_image">`,
+		`<meta name="twitter:image" content="https://cdn.example.com/a.jpg?x=&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&amp;y=1">`,
+		`<meta name="twitter:image:alt" content="` + alt + `">`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+	if strings.Contains(page, `content="summary">`) || strings.Contains(page, "<script>alert") || strings.Contains(page, "<b>Reuters") {
+		t.Errorf("page has the small card or unescaped markup:\n%s", page)
+	}
+	m := regexp.MustCompile(`(?s)<script type="application/ld\+json">(.*?)</script>`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no JSON-LD")
+	}
+	if strings.Contains(m[1], "<") {
+		t.Error("JSON-LD must escape < so no alt text can close its script element")
+	}
+	var ld struct {
+		Image []struct {
+			Type        string `json:"@type"`
+			URL         string `json:"url"`
+			Width       int    `json:"width"`
+			Height      int    `json:"height"`
+			Description string `json:"description"`
+			CreditText  string `json:"creditText"`
+		} `json:"image"`
+	}
+	if err := json.Unmarshal([]byte(m[1]), &ld); err != nil {
+		t.Fatalf("JSON-LD is not JSON: %v\n%s", err, m[1])
+	}
+	im := a.Image
+	if len(ld.Image) != 1 || ld.Image[0].Type != "ImageObject" || ld.Image[0].URL != im.URL || ld.Image[0].Width != 1200 || ld.Image[0].Height != 800 ||
+		ld.Image[0].Description != im.Alt || ld.Image[0].CreditText != im.Credit {
+		t.Errorf("JSON-LD image %+v", ld.Image)
+	}
+
+	// Without a size the box still has its room (a default ratio in CSS), and
+	// without a credit there is no empty caption.
+	a.Image = &broadsheet.Image{URL: "https://cdn.example.com/b.jpg", Alt: "A street"}
+	b, err = ArticlePage(site, a, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page = string(b); !strings.Contains(page, `<img src="https://cdn.example.com/b.jpg" alt="A street" decoding="async" fetchpriority="high">`) ||
+		strings.Contains(page, "figcaption") || strings.Contains(page, "og:image:width") {
+		t.Errorf("image without size or credit:\n%s", page)
 	}
 }

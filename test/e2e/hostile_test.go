@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
@@ -360,6 +361,11 @@ func testHostileInput(t *testing.T) {
 			if w := str(it, "website"); w != "" && !strings.HasPrefix(w, "http://") && !strings.HasPrefix(w, "https://") {
 				t.Errorf("stored website %q of %s", w, str(it, "pk"))
 			}
+			if im, ok := it["image"].(*types.AttributeValueMemberM); ok {
+				if u := str(im.Value, "url"); !strings.HasPrefix(u, "https://") || strings.ContainsAny(u, " <>\"#") {
+					t.Errorf("stored image url %q of %s", u, str(it, "pk"))
+				}
+			}
 		}
 	})
 
@@ -447,7 +453,8 @@ func validFields(route string) map[string]any {
 		return map[string]any{"name": "Sara", "email": "sara@example.com", "body": "Good news.", "website": "https://example.com"}
 	case "POST /admin/articles", "PUT /admin/articles/{id}":
 		return map[string]any{"title": "Hostile target", "body": "Body.", "summary": "S", "author": map[string]any{"name": "Ayesha Khan", "bio": "B"},
-			"tags": []string{"pakistan"}, "slug": "hostile-target", "status": "published", "publishedAt": "2026-01-02T03:04:05Z", "commentsOpen": true}
+			"tags": []string{"pakistan"}, "slug": "hostile-target", "status": "published", "publishedAt": "2026-01-02T03:04:05Z", "commentsOpen": true,
+			"image": map[string]any{"url": "https://cdn.example.com/a.jpg", "alt": "Delegates", "credit": "Reuters", "width": 1200, "height": 800}}
 	case "PATCH /admin/comments/{id}":
 		return map[string]any{"status": "approved"}
 	case "POST /admin/comments":
@@ -501,7 +508,8 @@ func fieldBodies(route string) []fieldBody {
 	// accepted as the same article: not a must-reject.
 	for _, f := range fields {
 		for _, wrong := range []any{123, true, []any{1}, map[string]any{"$gt": ""}, -1.5e300} {
-			out = append(out, fieldBody{body: jsonBody(set(f, wrong)), mustReject: !(f == "commentsOpen" && wrong == true)})
+			sizeOK := (f == "image.width" || f == "image.height") && wrong == 123 // a real size
+			out = append(out, fieldBody{body: jsonBody(set(f, wrong)), mustReject: !(f == "commentsOpen" && wrong == true) && !sizeOK})
 		}
 		for _, sv := range append(append([]string{}, injectionValues...), xssValues...) {
 			out = append(out, fieldBody{body: jsonBody(set(f, sv))})
@@ -510,6 +518,11 @@ func fieldBodies(route string) []fieldBody {
 	out = append(out, fieldBody{body: jsonBody(set("website", "javascript:alert(1)")), mustReject: route == "POST /articles/{slug}/comments"})
 	out = append(out, fieldBody{body: jsonBody(set("website", "data:text/html,<script>alert(1)</script>")), mustReject: route == "POST /articles/{slug}/comments"})
 	out = append(out, fieldBody{body: jsonBody(set("email", "us\u0435r@ex\u0430mple.com"))})
+	if _, ok := valid["image"]; ok {
+		for _, u := range []string{"javascript:alert(1)", "data:image/png;base64,AAAA", "http://cdn.example.com/a.jpg", "//cdn.example.com/a.jpg", "https://u:p@cdn.example.com/a.jpg"} {
+			out = append(out, fieldBody{body: jsonBody(set("image.url", u)), mustReject: true})
+		}
+	}
 	return out
 }
 

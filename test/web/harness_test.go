@@ -82,6 +82,7 @@ type env struct {
 	token   string
 	allowed *httptest.Server // web/ from an origin in AllowedOrigins
 	foreign *httptest.Server // web/ from an origin that is not
+	media   *httptest.Server // lead images, over https
 	browser context.Context
 
 	mu          sync.Mutex
@@ -100,6 +101,7 @@ func newEnv(t *testing.T) *env {
 	t.Cleanup(e.allowed.Close)
 	e.foreign = httptest.NewServer(web)
 	t.Cleanup(e.foreign.Close)
+	e.media = newMediaServer(t)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -153,6 +155,7 @@ func newEnv(t *testing.T) *env {
 		chromedp.Flag("force-color-profile", "srgb"),
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 900),
+		mediaTrust(e.media),
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancelAlloc)
@@ -218,13 +221,22 @@ func decode[T any](t testing.TB, r apiResponse) T {
 }
 
 type seedArticle struct {
-	Title   string   `json:"title"`
-	Summary string   `json:"summary,omitempty"`
-	Body    string   `json:"body"`
-	Author  author   `json:"author"`
-	Tags    []string `json:"tags,omitempty"`
-	Status  string   `json:"status"`
-	Lang    string   `json:"lang,omitempty"`
+	Title   string     `json:"title"`
+	Summary string     `json:"summary,omitempty"`
+	Body    string     `json:"body"`
+	Author  author     `json:"author"`
+	Tags    []string   `json:"tags,omitempty"`
+	Status  string     `json:"status"`
+	Lang    string     `json:"lang,omitempty"`
+	Image   *seedImage `json:"image,omitempty"`
+}
+
+type seedImage struct {
+	URL    string `json:"url"`
+	Alt    string `json:"alt"`
+	Credit string `json:"credit,omitempty"`
+	Width  int    `json:"width,omitempty"`
+	Height int    `json:"height,omitempty"`
 }
 
 type author struct {

@@ -521,6 +521,61 @@ func TestReaderPage(t *testing.T) {
 			}
 		}
 	})
+	t.Run("lead image: shown server-rendered and client-rendered, its box reserved", func(t *testing.T) {
+		const alt = "Delegates seated around the table as the talks open"
+		pictured := e.publish(seedArticle{
+			Title:   "Talks open in Doha with a photo call",
+			Summary: "Delegations posed before the first session.",
+			Body:    strings.Repeat("Delegations from both sides posed for photographs before the first session began. ", 12),
+			Author:  author{Name: "Ayesha Khan"},
+			Tags:    []string{"diplomacy"},
+			Image: &seedImage{URL: e.media.URL + "/talks.png", Alt: alt, Credit: "Photo: Broadsheet staff",
+				Width: leadImageWidth, Height: leadImageHeight},
+		})
+		type figure struct {
+			Alt, Credit, Priority, OGImage, Card string
+			Width, Height                        int
+			Loaded                               bool
+		}
+		const probe = `(() => {
+			const img = document.querySelector(".story .lead-image img");
+			return {
+				Alt: img?.alt ?? "", Width: img?.width ?? 0, Height: img?.height ?? 0,
+				Priority: img?.getAttribute("fetchpriority") ?? "", Loaded: !!img && img.complete && img.naturalWidth > 0,
+				Credit: document.querySelector(".story .lead-image figcaption")?.textContent ?? "",
+				OGImage: document.querySelector("meta[property='og:image']")?.content ?? "",
+				Card: document.querySelector("meta[name='twitter:card']")?.content ?? "",
+			};
+		})()`
+		for _, size := range [][2]int64{{412, 823}, {1280, 900}} {
+			for _, page := range []string{"/a/" + url.PathEscape(pictured), "/?article=" + url.QueryEscape(pictured)} {
+				tb := e.newTab(t)
+				tb.do(chromedp.EmulateViewport(size[0], size[1]))
+				tb.open(e.api + page)
+				tb.waitFor("the lead image to load", `(() => { const i = document.querySelector(".lead-image img"); return !!i && i.complete && i.naturalWidth > 0; })()`)
+				f := eval[figure](tb, probe)
+				// The image spans the column (at most the viewport) at its own ratio.
+				if f.Alt != alt || f.Credit != "Photo: Broadsheet staff" || f.Priority != "high" || !f.Loaded ||
+					f.Width <= 0 || f.Width > int(size[0]) || abs(f.Height*leadImageWidth/f.Width-leadImageHeight) > 3 {
+					t.Errorf("%dx%d %s: figure %+v\n%s", size[0], size[1], page, f, tb.state())
+				}
+				if strings.HasPrefix(page, "/a/") && (f.OGImage != e.media.URL+"/talks.png" || f.Card != "summary_large_image") {
+					t.Errorf("%dx%d %s: metadata %+v", size[0], size[1], page, f)
+				}
+				// Measured after the picture arrived: a box not reserved for
+				// it would have pushed the article's text down by its height.
+				if cls := eval[float64](tb, cumulativeLayoutShift); cls >= 0.1 {
+					t.Errorf("%dx%d %s: CLS %.3f with a lead image, want < 0.1", size[0], size[1], page, cls)
+				} else {
+					t.Logf("%dx%d %s: CLS %.4f with a lead image", size[0], size[1], page, cls)
+				}
+				if size[0] == 412 && strings.HasPrefix(page, "/a/") {
+					e.screenshot(tb, "article-lead-image-412.png")
+				}
+				tb.clean()
+			}
+		}
+	})
 }
 
 // enterKey presses Enter as a keyboard does: keydown and keyup, without the
@@ -570,4 +625,11 @@ func (tb *tab) navigateBy(trigger chromedp.Action[chromedp.Void]) {
 func (tb *tab) has(selector string) bool {
 	tb.t.Helper()
 	return eval[bool](tb, `!!document.querySelector(`+js(selector)+`)`)
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }

@@ -137,6 +137,7 @@ func (e *Editor) apply(a *broadsheet.Article, in *broadsheet.ArticleInput) error
 		a.Summary = broadsheet.Excerpt(htmltext.PlainText(html), summaryRunes)
 	}
 	a.Author, a.Tags, a.Status, a.Lang = in.Author, in.Tags, in.Status, in.Lang
+	a.Image = in.LeadImage() // a replace without an image removes it
 	if in.CommentsOpen != nil {
 		a.CommentsOpen = *in.CommentsOpen
 	}

@@ -177,3 +177,35 @@ func TestEditorReads(t *testing.T) {
 		}
 	}
 }
+
+// TestLeadImage: an image sent is stored with the article; a replace that
+// sends none removes it (PUT semantics); a bad one stores nothing and names
+// the field.
+func TestLeadImage(t *testing.T) {
+	ed, st := newEditor(t)
+	ctx := context.Background()
+	a := create(t, ed, `{"title":"Talks","body":"Text.","author":{"name":"Ayesha Khan"},
+		"image":{"url":"https://cdn.example.com/talks.jpg","alt":" Delegates ","credit":"Photo: Reuters","width":1200,"height":800}}`)
+	stored, err := st.ArticleByID(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := broadsheet.Image{URL: "https://cdn.example.com/talks.jpg", Alt: "Delegates", Credit: "Photo: Reuters", Width: 1200, Height: 800}
+	if stored.Image == nil || *stored.Image != want {
+		t.Fatalf("stored image %+v, want %+v", stored.Image, want)
+	}
+	replaced, err := ed.Replace(ctx, stored, input(t, `{"title":"Talks","body":"Text.","author":{"name":"Ayesha Khan"},"image":null}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored, _ = st.ArticleByID(ctx, a.ID); replaced.Image != nil || stored.Image != nil {
+		t.Errorf("after a replace with a null image: %+v, stored %+v", replaced.Image, stored.Image)
+	}
+	_, err = ed.Replace(ctx, stored, input(t, `{"title":"Talks","body":"Text.","author":{"name":"Ayesha Khan"},"image":{"url":"https://cdn.example.com/a.jpg#x","alt":""}}`))
+	if f := fields(err); f["image.url"] == "" || f["image.alt"] == "" {
+		t.Errorf("bad image: %v, want image.url and image.alt named", err)
+	}
+	if again, _ := st.ArticleByID(ctx, a.ID); again.Version != stored.Version || again.Image != nil {
+		t.Errorf("a refused replace changed the article: %+v", again)
+	}
+}

@@ -64,6 +64,7 @@ func newDynamoDBStack(t *testing.T) stack {
 func TestDynamoDB(t *testing.T) {
 	s := newDynamoDBStack(t)
 	t.Run("ArticleLifecycle", func(t *testing.T) { articleLifecycle(t, s) })
+	t.Run("LeadImageRoundTrip", func(t *testing.T) { leadImageRoundTrip(t, s) })
 }
 
 func withBody(e events.APIGatewayV2HTTPRequest, body map[string]any) events.APIGatewayV2HTTPRequest {
@@ -224,6 +225,11 @@ func TestEditorRejectsBadInput(t *testing.T) {
 		{"null inside tags", withBody(create, with("tags", []any{"pakistan", nil})), 400, "validation_failed", "tags"},
 		{"bad date", withBody(create, with("publishedAt", "yesterday")), 400, "validation_failed", "publishedAt"},
 		{"control characters", withBody(create, with("title", "a\u0000b")), 400, "validation_failed", "title"},
+		{"image not an object", withBody(create, with("image", "https://cdn.example.com/a.jpg")), 400, "validation_failed", "image"},
+		{"image over http", withBody(create, with("image", map[string]any{"url": "http://cdn.example.com/a.jpg", "alt": "x"})), 400, "validation_failed", "image.url"},
+		{"image without alt", withBody(create, with("image", map[string]any{"url": "https://cdn.example.com/a.jpg"})), 400, "validation_failed", "image.alt"},
+		{"image width not a whole number", withBody(create, with("image", map[string]any{"url": "https://cdn.example.com/a.jpg", "alt": "x", "width": 1.5, "height": 2})), 400, "validation_failed", "image.width"},
+		{"image width without height", withBody(create, with("image", map[string]any{"url": "https://cdn.example.com/a.jpg", "alt": "x", "width": 1200})), 400, "validation_failed", "image.height"},
 		{"malformed JSON", func() events.APIGatewayV2HTTPRequest { e := create; e.Body = `{"title":`; return e }(), 400, "bad_request", ""},
 		{"JSON array", func() events.APIGatewayV2HTTPRequest { e := create; e.Body = `[1]`; return e }(), 400, "bad_request", ""},
 		{"trailing data", func() events.APIGatewayV2HTTPRequest { e := create; e.Body = `{"title":"x"} {}`; return e }(), 400, "bad_request", ""},

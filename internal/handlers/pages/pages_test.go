@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -25,11 +26,14 @@ var now = time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)
 func fixture(t *testing.T, site syndication.Site) any {
 	t.Helper()
 	st := memstore.New()
+	leadImages := map[string]*broadsheet.Image{
+		"peace-talks": {URL: "https://cdn.example.com/2026/12/talks.jpg?w=1200&q=80", Alt: "Delegates at the table", Credit: "Photo: Reuters", Width: 1200, Height: 800},
+	}
 	add := func(id, slug, author string, status broadsheet.Status, published time.Time, tags ...string) *broadsheet.Article {
 		a := &broadsheet.Article{
 			ID: id, Slug: slug, Title: "Title of " + slug, Summary: "Summary of " + slug, Body: "b", BodyHTML: "<p>Body of " + slug + "</p>",
 			Author: broadsheet.Author{Name: author}, Tags: tags, Status: status, PublishedAt: published,
-			CreatedAt: published, UpdatedAt: published, Version: 1, CommentsOpen: true,
+			CreatedAt: published, UpdatedAt: published, Version: 1, CommentsOpen: true, Image: leadImages[slug],
 		}
 		if status == broadsheet.StatusDraft {
 			a.PublishedAt = time.Time{}
@@ -217,52 +221,88 @@ func TestFeedsReadByFeedparser(t *testing.T) {
 		}
 		t.Skip("python3-feedparser not installed (apt-get install python3-feedparser); CI runs this test")
 	}
-	full := site
-	full.FullContent = true
-	h := fixture(t, full)
-	for _, path := range []string{"/rss.xml", "/atom.xml", "/a/peace-talks/comments.xml"} {
-		route := "GET " + path
-		var params map[string]string
-		if strings.HasPrefix(path, "/a/") {
-			route, params = "GET /a/{slug}/comments.xml", map[string]string{"slug": "peace-talks"}
+	for _, content := range []string{"summary", "full"} {
+		s := site
+		s.FullContent = content == "full"
+		h := fixture(t, s)
+		for _, path := range []string{"/rss.xml", "/atom.xml", "/a/peace-talks/comments.xml"} {
+			readBack(t, python, h, content, path)
 		}
-		r := get(t, h, route, path, params, nil, nil)
-		cmd := exec.Command(python, "-c", `
+	}
+}
+
+// readBack has feedparser read one feed and checks it field by field,
+// the lead image of "peace-talks" (Media RSS, and Atom's enclosure) with it.
+func readBack(t *testing.T, python string, h any, content, path string) {
+	t.Helper()
+	route := "GET " + path
+	var params map[string]string
+	if strings.HasPrefix(path, "/a/") {
+		route, params = "GET /a/{slug}/comments.xml", map[string]string{"slug": "peace-talks"}
+	}
+	r := get(t, h, route, path, params, nil, nil)
+	cmd := exec.Command(python, "-c", `
 import feedparser, json, sys
 d = feedparser.parse(sys.stdin.buffer.read())
 print(json.dumps({"bozo": bool(d.bozo), "err": str(d.get("bozo_exception", "")), "version": d.version,
   "title": d.feed.get("title"), "lang": d.feed.get("language"),
   "entries": [{"title": e.get("title"), "link": e.get("link"), "id": e.get("id"), "author": e.get("author"),
     "tags": [t["term"] for t in e.get("tags", [])], "published": e.get("published_parsed") is not None,
-    "content": bool(e.get("content"))} for e in d.entries]}))`)
-		cmd.Stdin = strings.NewReader(r.Body)
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("%s: feedparser: %v", path, err)
-		}
-		var got struct {
-			Bozo    bool   `json:"bozo"`
-			Err     string `json:"err"`
-			Version string `json:"version"`
-			Title   string `json:"title"`
-			Entries []struct {
-				Title, Link, ID, Author string
-				Tags                    []string
-				Published, Content      bool
-			} `json:"entries"`
-		}
-		if err := json.Unmarshal(out, &got); err != nil {
-			t.Fatalf("%s: %v %s", path, err, out)
-		}
-		if got.Bozo || got.Version == "" || len(got.Entries) == 0 {
-			t.Fatalf("%s: feedparser read %+v", path, got)
-		}
-		e := got.Entries[0]
-		if !e.Published || e.ID == "" || !strings.HasPrefix(e.Link, "https://news.example.com/a/peace-talks") {
-			t.Errorf("%s: first entry %+v", path, e)
-		}
-		if path != "/a/peace-talks/comments.xml" && (e.Title != "Title of peace-talks" || e.Author != "Ayesha Khan" || strings.Join(e.Tags, ",") != "pakistan,diplomacy" || !e.Content) {
-			t.Errorf("%s: first entry %+v", path, e)
+    "summary": e.get("summary"), "content": [c["value"] for c in e.get("content", [])],
+    "media": [{"url": m.get("url"), "medium": m.get("medium"), "width": m.get("width"), "height": m.get("height")} for m in e.get("media_content", [])],
+    "credits": [c.get("content") for c in e.get("media_credit", [])],
+    "enclosures": [{"href": x.get("href"), "title": x.get("title")} for x in e.get("enclosures", [])]} for e in d.entries]}))`)
+	cmd.Stdin = strings.NewReader(r.Body)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s: feedparser: %v", path, err)
+	}
+	type media struct{ URL, Medium, Width, Height string }
+	type enclosure struct{ Href, Title string }
+	var got struct {
+		Bozo    bool   `json:"bozo"`
+		Err     string `json:"err"`
+		Version string `json:"version"`
+		Title   string `json:"title"`
+		Entries []struct {
+			Title, Link, ID, Author, Summary string
+			Tags, Content, Credits           []string
+			Published                        bool
+			Media                            []media
+			Enclosures                       []enclosure
+		} `json:"entries"`
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("%s: %v %s", path, err, out)
+	}
+	if got.Bozo || got.Version == "" || len(got.Entries) == 0 {
+		t.Fatalf("%s %s: feedparser read %+v", content, path, got)
+	}
+	e := got.Entries[0]
+	if !e.Published || e.ID == "" || !strings.HasPrefix(e.Link, "https://news.example.com/a/peace-talks") {
+		t.Errorf("%s %s: first entry %+v", content, path, e)
+	}
+	if path == "/a/peace-talks/comments.xml" {
+		return
+	}
+	wantContent := 0
+	if content == "full" {
+		wantContent = 1
+	}
+	if e.Title != "Title of peace-talks" || e.Author != "Ayesha Khan" || strings.Join(e.Tags, ",") != "pakistan,diplomacy" ||
+		e.Summary != "Summary of peace-talks" || len(e.Content) != wantContent {
+		t.Errorf("%s %s: first entry %+v", content, path, e)
+	}
+	const imageURL = "https://cdn.example.com/2026/12/talks.jpg?w=1200&q=80"
+	if !slices.Equal(e.Media, []media{{imageURL, "image", "1200", "800"}}) || !slices.Equal(e.Credits, []string{"Photo: Reuters"}) {
+		t.Errorf("%s %s: lead image read back as %+v, credits %v", content, path, e.Media, e.Credits)
+	}
+	if path == "/atom.xml" && !slices.Equal(e.Enclosures, []enclosure{{imageURL, "Delegates at the table"}}) {
+		t.Errorf("%s %s: enclosures %+v", content, path, e.Enclosures)
+	}
+	for _, other := range got.Entries[1:] {
+		if len(other.Media) != 0 || len(other.Enclosures) != 0 {
+			t.Errorf("%s %s: %s has an image it was not given: %+v", content, path, other.Title, other)
 		}
 	}
 }

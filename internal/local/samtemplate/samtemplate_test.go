@@ -260,7 +260,7 @@ func TestTableDefinition(t *testing.T) {
 		t.Fatalf("gsis = %d", len(in.GlobalSecondaryIndexes))
 	}
 	g2 := in.GlobalSecondaryIndexes[1]
-	if aws.ToString(g2.IndexName) != "gsi2" || g2.Projection.ProjectionType != types.ProjectionTypeInclude || len(g2.Projection.NonKeyAttributes) != 8 {
+	if aws.ToString(g2.IndexName) != "gsi2" || g2.Projection.ProjectionType != types.ProjectionTypeInclude || len(g2.Projection.NonKeyAttributes) != 9 {
 		t.Fatalf("gsi2 = %+v", g2)
 	}
 	if in.StreamSpecification == nil || in.StreamSpecification.StreamViewType != types.StreamViewTypeNewAndOldImages {

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -46,6 +47,7 @@ func RunArticles(t *testing.T, newStore func(t *testing.T) ArticleStore) {
 		{"DeleteStaleVersion", deleteStaleVersion},
 		{"EditorListsByStatusPaged", editorListsByStatusPaged},
 		{"PublishedInRangeForSitemaps", publishedInRangeForSitemaps},
+		{"LeadImageIsKeptChangedAndRemoved", leadImageIsKeptChangedAndRemoved},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.run(t, newStore(t)) })
@@ -528,4 +530,71 @@ func publishedInRangeForSitemaps(t *testing.T, st ArticleStore) {
 	if len(got) > 0 && (got[0].Title == "" || got[0].PublishedAt.IsZero()) {
 		t.Errorf("range items carry summaries: %+v", got[0])
 	}
+}
+
+// leadImageIsKeptChangedAndRemoved: an article's lead image comes back from
+// every read, the public lists and the sitemaps' range included (the feed
+// index projects it), is replaced by a replace that sends another, and is
+// gone after a replace without one.
+func leadImageIsKeptChangedAndRemoved(t *testing.T, st ArticleStore) {
+	ctx := context.Background()
+	a := newArticle("IMG1", "pictured", broadsheet.StatusPublished, articleNow.Add(-time.Hour), "pakistan")
+	a.Image = &broadsheet.Image{URL: "https://cdn.example.com/2026/11/talks.jpg?w=1200", Alt: "Delegates at the table", Credit: "Photo: Reuters", Width: 1200, Height: 800}
+	create(t, st, a)
+	reads := func(t *testing.T, want *broadsheet.Image) {
+		t.Helper()
+		check := func(what string, got *broadsheet.Article, err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+			if !reflect.DeepEqual(got.Image, want) {
+				t.Errorf("%s: image %+v, want %+v", what, got.Image, want)
+			}
+		}
+		byID, err := st.ArticleByID(ctx, a.ID)
+		check("by id", byID, err)
+		bySlug, err := st.ArticleBySlug(ctx, a.Slug)
+		check("by slug", bySlug, err)
+		for _, f := range []broadsheet.ArticleFilter{{}, {Tag: "pakistan"}, {Author: "Ayesha Khan"}} {
+			page, err := st.PublishedArticles(ctx, f, articleNow, 10, nil)
+			if err == nil && len(page.Items) != 1 {
+				t.Fatalf("%+v: %d items", f, len(page.Items))
+			}
+			check(fmt.Sprintf("list %+v", f), page.Items[0], err)
+		}
+		inRange, err := st.PublishedInRange(ctx, articleNow.Add(-2*time.Hour), articleNow, 10, nil)
+		if err == nil && len(inRange.Items) != 1 {
+			t.Fatalf("in range: %d items", len(inRange.Items))
+		}
+		check("in range", inRange.Items[0], err)
+		editors, err := st.ArticlesByStatus(ctx, "", 10, nil)
+		if err == nil && len(editors.Items) != 1 {
+			t.Fatalf("editors: %d items", len(editors.Items))
+		}
+		check("editors' list", editors.Items[0], err)
+	}
+	reads(t, a.Image)
+
+	// A store hands out copies: changing one changes nothing stored.
+	got, err := st.ArticleByID(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got.Image.Alt = "changed by a caller"
+	reads(t, a.Image)
+
+	changed := *a
+	changed.Version, changed.Image = 2, &broadsheet.Image{URL: "https://media.example.org/b.webp", Alt: "The venue"}
+	if err := st.ReplaceArticle(ctx, &changed, a); err != nil {
+		t.Fatal(err)
+	}
+	reads(t, changed.Image)
+
+	removed := changed
+	removed.Version, removed.Image = 3, nil
+	if err := st.ReplaceArticle(ctx, &removed, &changed); err != nil {
+		t.Fatal(err)
+	}
+	reads(t, nil)
 }
