@@ -29,6 +29,7 @@ var linkAllowlist = map[string][]string{
 	"editor": {
 		"internal/apigw", "internal/articles/editing", "internal/awsenv", "internal/broadsheet", "internal/comments", "internal/cursor",
 		"internal/dynamo", "internal/mail", "internal/handlers/editor", "internal/htmltext", "internal/richtext", "internal/telemetry",
+		"internal/ses", // reply notifications when an editor's approval publishes a reply
 	},
 	"indexer": {
 		"internal/analysis", "internal/awsenv", "internal/broadsheet", "internal/dynamo", "internal/handlers/indexer",

@@ -585,6 +585,13 @@ function commentsSection(article) {
     field({ id: 'comment-email', name: 'email', label: 'Email', type: 'email', required: true, autocomplete: 'email', maxlength: 254 }),
     field({ id: 'comment-website', name: 'website', label: 'Website', type: 'url', autocomplete: 'url', maxlength: 200 }),
     field({ id: 'comment-body', name: 'body', label: 'Comment', required: true, multiline: true, maxlength: 5000 }),
+    // "Notify me of replies": a real checkbox with its own label; the hint
+    // says why nothing comes before the email is confirmed.
+    el('div', { class: 'field field-notify' },
+      el('input', { id: 'comment-notify', name: 'notifyReplies', type: 'checkbox', 'aria-describedby': 'comment-notify-hint' }),
+      ' ',
+      el('label', { for: 'comment-notify' }, 'Email me when someone replies to this comment'),
+      el('p', { class: 'note', id: 'comment-notify-hint' }, 'Once you have confirmed your email address; every email has a one-click unsubscribe link.')),
     honeypot,
     el('div', { class: 'form-actions' }, submit),
     status);
@@ -714,6 +721,7 @@ function commentsSection(article) {
     };
     if (form.elements.website.value.trim()) payload.website = form.elements.website.value.trim();
     if (parentId) payload.parentId = parentId;
+    if (form.elements.notifyReplies.checked) payload.notifyReplies = true;
     payload.url2 = form.elements.url2.value;
     const serialised = JSON.stringify(payload);
     const key = unanswered && unanswered.payload === serialised ? unanswered.key : uuid();

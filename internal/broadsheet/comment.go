@@ -51,7 +51,28 @@ type Comment struct {
 	Status      CommentStatus
 	CreatedAt   time.Time
 	ExternalID  string // set by imports: the comment's id in the system it came from
+	// Notify is the author's "notify me of replies" opt-in (replies.go in
+	// internal/comments): mail goes only once it is NotifyOn.
+	Notify ReplyNotify
 }
+
+// ReplyNotify is where a comment's "notify me of replies" opt-in stands.
+// An opt-in becomes NotifyOn only once the owner of the email has proved
+// it for this comment (posted from a verified (email, address) pair, or
+// followed this comment's verification link): an address typed by someone
+// else is never mailed.
+type ReplyNotify string
+
+const (
+	NotifyNone      ReplyNotify = ""          // not asked for, unsubscribed, or forgotten
+	NotifyRequested ReplyNotify = "requested" // asked for; waits for the verification link
+	NotifyOn        ReplyNotify = "on"        // replies are mailed (one per window)
+)
+
+// ErasedName replaces the name on the comments of a reader who asked to be
+// forgotten (as WordPress's personal-data eraser does): the text stays, no
+// longer attributed.
+const ErasedName = "Anonymous"
 
 // Limits on comment fields (runes, except where noted).
 const (
@@ -76,6 +97,9 @@ type CommentInput struct {
 	// URL2 is the honeypot: the form renders it hidden, labelled "leave this
 	// empty". People never fill it; naive bots fill every field.
 	URL2 string `json:"url2"`
+	// NotifyReplies asks for a mail when a reply to this comment is
+	// published (only once the email is proven; see ReplyNotify).
+	NotifyReplies bool `json:"notifyReplies"`
 }
 
 // Normalize NFC-normalises and trims every field; the body keeps its inner
@@ -343,6 +367,14 @@ const (
 	FloodKeyEmail   = "email#"
 	// FloodKeyMail limits verification mail to one address (ClaimWindow).
 	FloodKeyMail = "mail#"
+	// FloodKeyNotify limits reply notifications to one per parent comment
+	// per window (ClaimWindow on FloodKeyNotify+<parent id>).
+	FloodKeyNotify = "notify#"
+	// FloodKeyForgetAddress and FloodKeyForgetEmail limit "forget me"
+	// requests per client address (429) and per email (silently: the
+	// answer must not tell whether someone else asked).
+	FloodKeyForgetAddress = "forget#ip#"
+	FloodKeyForgetEmail   = "forget#email#"
 )
 
 // AddressFloodKeys are the submission's flood keys that name the poster's
@@ -402,4 +434,17 @@ type CommentStore interface {
 	// that externalId was imported for the article, it returns the existing
 	// comment and created=false.
 	ImportComment(ctx context.Context, c *Comment) (existing *Comment, created bool, err error)
+	// SetReplyNotify sets a comment's reply-notification opt-in;
+	// CodeNotFound if the comment does not exist.
+	SetReplyNotify(ctx context.Context, commentID string, to ReplyNotify) error
+	// CommenterHasComments reports whether any comment carries the hashed
+	// email (the commenter index submissions and imports write).
+	CommenterHasComments(ctx context.Context, emailHash string) (bool, error)
+	// ForgetCommenter erases the hashed email from every comment that
+	// carries it (email, hash, website and opt-in removed, the name made
+	// ErasedName, the dedupe claims freed; the text stays) and deletes
+	// what else is keyed by it (trust and approved-commenter records, the
+	// index). It returns how many comments it erased; re-running it after
+	// a failure finishes the job.
+	ForgetCommenter(ctx context.Context, emailHash string) (erased int, err error)
 }

@@ -19,6 +19,7 @@ type ModerationStore interface {
 	SetCommentStatus(ctx context.Context, c *broadsheet.Comment, to broadsheet.CommentStatus, now time.Time) error
 	DeleteComment(ctx context.Context, c *broadsheet.Comment) error
 	ImportComment(ctx context.Context, c *broadsheet.Comment) (existing *broadsheet.Comment, created bool, err error)
+	ClaimWindow(ctx context.Context, key string, now time.Time, window time.Duration) (bool, error)
 }
 
 // ArticlesByID is what an import reads of articles.
@@ -33,7 +34,11 @@ type Moderation struct {
 	Articles ArticlesByID
 	// Identity turns an imported email into the hash submissions use.
 	Identity *broadsheet.Identity
-	Now      func() time.Time
+	// Replies mails the parent's author when an approval publishes a
+	// reply (best effort, after the commit); nil: never.
+	Replies *Replies
+	Links   Links
+	Now     func() time.Time
 }
 
 func fieldError(field, problem string) error {
@@ -98,14 +103,19 @@ func (m *Moderation) SetStatus(ctx context.Context, id string, to broadsheet.Com
 		if err != nil {
 			return nil, err
 		}
-		err = m.Store.SetCommentStatus(ctx, c, to, m.Now().UTC())
+		now := m.Now().UTC()
+		err = m.Store.SetCommentStatus(ctx, c, to, now)
 		if broadsheet.ErrorCode(err) == broadsheet.CodePreconditionFailed && attempt+1 < moderationAttempts {
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
+		published := to == broadsheet.CommentApproved && c.Status != broadsheet.CommentApproved
 		c.Status = to
+		if published {
+			m.Replies.Published(ctx, m.Store, m.Identity, c, nil, m.Links, now)
+		}
 		return c, nil
 	}
 }

@@ -34,6 +34,9 @@ type SubmitStore interface {
 	TrustCommenter(ctx context.Context, emailHash, address string, now time.Time) (bool, error)
 	ClaimWindow(ctx context.Context, key string, now time.Time, window time.Duration) (bool, error)
 	SetCommentStatus(ctx context.Context, c *broadsheet.Comment, to broadsheet.CommentStatus, now time.Time) error
+	SetReplyNotify(ctx context.Context, commentID string, to broadsheet.ReplyNotify) error
+	CommenterHasComments(ctx context.Context, emailHash string) (bool, error)
+	ForgetCommenter(ctx context.Context, emailHash string) (int, error)
 }
 
 // Public is the readers' side: submissions and the approved list.
@@ -45,8 +48,15 @@ type Public struct {
 	// Verification, when set, holds every comment from an (email, client
 	// address) pair not yet verified and mails its link (verify.go).
 	Verification *Verification
-	Now          func() time.Time
-	NewID        func() string
+	// Replies mails opted-in authors when a reply is published
+	// (replies.go); nil: never.
+	Replies *Replies
+	// Forgetting is "forget me" (forget.go); nil when no mail is sent.
+	Forgetting *Forgetting
+	// Links are the public bases for links in mail.
+	Links Links
+	Now   func() time.Time
+	NewID func() string
 }
 
 // Submission is one reader's request as the door decoded it.
@@ -164,7 +174,7 @@ func (p *Public) Submit(ctx context.Context, s Submission, render Render) (*Subm
 	c := &broadsheet.Comment{
 		ID: p.NewID(), ArticleID: a.ID, ArticleSlug: a.Slug, ParentID: in.ParentID,
 		Name: in.Name, Email: in.Email, EmailHash: emailHash, Website: in.Website, Body: in.Body,
-		Status: stored, CreatedAt: now,
+		Status: stored, CreatedAt: now, Notify: optIn(in.NotifyReplies, stored, p.Verification != nil && r.trusted),
 	}
 	body, err := render(c, answered)
 	if err != nil {
@@ -202,7 +212,24 @@ func (p *Public) Submit(ctx context.Context, s Submission, render Render) (*Subm
 	if mailLink {
 		p.Verification.mailLink(ctx, p.Store, p.Identity, c, address, s.VerifyURL, now)
 	}
+	if stored == broadsheet.CommentApproved {
+		p.Replies.Published(ctx, p.Store, p.Identity, c, r.parent, p.Links, now)
+	}
 	return &Submitted{Answer: sub.Answer, Outcome: outcomeOf(stored)}, nil
+}
+
+// optIn is the stored state of a "notify me of replies" request: on at
+// once only from a verified (email, address) pair; otherwise requested,
+// until the verification link proves the email (Confirm). Spam asks for
+// nothing.
+func optIn(asked bool, stored broadsheet.CommentStatus, verifiedPair bool) broadsheet.ReplyNotify {
+	switch {
+	case !asked || stored == broadsheet.CommentSpam:
+		return broadsheet.NotifyNone
+	case verifiedPair:
+		return broadsheet.NotifyOn
+	}
+	return broadsheet.NotifyRequested
 }
 
 func outcomeOf(stored broadsheet.CommentStatus) Outcome {
@@ -241,6 +268,11 @@ func RequestFingerprint(slug string, in broadsheet.CommentInput) string {
 	for _, part := range []string{slug, in.Name, broadsheet.CanonicalMailbox(in.Email), in.Website, in.Body, in.ParentID} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
+	}
+	if in.NotifyReplies {
+		// Only when asked, so fingerprints stored before the opt-in
+		// existed still match their requests.
+		h.Write([]byte("notifyReplies\x00"))
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }

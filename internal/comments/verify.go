@@ -188,6 +188,12 @@ func (p *Public) Confirm(ctx context.Context, token string) (*Confirmed, error) 
 	if err != nil {
 		return nil, err
 	}
+	if c.Notify == broadsheet.NotifyRequested {
+		// The link reached the email's owner: their opt-in now counts.
+		if err := p.Store.SetReplyNotify(ctx, c.ID, broadsheet.NotifyOn); err != nil && broadsheet.ErrorCode(err) != broadsheet.CodeNotFound {
+			return nil, err
+		}
+	}
 	out := &Confirmed{Slug: c.ArticleSlug}
 	if c.Status != broadsheet.CommentPending {
 		out.Outcome = Verified
@@ -215,6 +221,8 @@ func (p *Public) Confirm(ctx context.Context, token string) (*Confirmed, error) 
 		return nil, err
 	default:
 		out.Outcome = Published
+		c.Status = broadsheet.CommentApproved
+		p.Replies.Published(ctx, p.Store, p.Identity, c, nil, p.Links, now)
 	}
 	return out, nil
 }

@@ -37,8 +37,9 @@ const (
 	skIdem              = "IDEM"
 	prefixCommenter     = "COMMENTER#" // COMMENTER#<emailHash> / APPROVED
 	skCommenterApproved = "APPROVED"
-	skTrustPrefix       = "TRUST#"  // COMMENTER#<emailHash> / TRUST#<addressHash>: verified from there
-	prefixImport        = "IMPORT#" // IMPORT#<articleId>#<sha256(externalId)> / IMPORT
+	skTrustPrefix       = "TRUST#"   // COMMENTER#<emailHash> / TRUST#<addressHash>: verified from there
+	skCommenterComment  = "COMMENT#" // COMMENTER#<emailHash> / COMMENT#<id>: the email's comments (forget me)
+	prefixImport        = "IMPORT#"  // IMPORT#<articleId>#<sha256(externalId)> / IMPORT
 	skImport            = "IMPORT"
 )
 
@@ -69,6 +70,7 @@ type commentItem struct {
 	CreatedAt   string `dynamodbav:"createdAt"`
 	ExternalID  string `dynamodbav:"externalId,omitempty"`
 	DedupeKey   string `dynamodbav:"dedupeKey,omitempty"`
+	Notify      string `dynamodbav:"notify,omitempty"`
 }
 
 // commentSortKey orders comments by creation time, then id.
@@ -94,7 +96,7 @@ func toCommentItem(c *broadsheet.Comment) commentItem {
 		Type: "comment", ID: c.ID, ArticleID: c.ArticleID, ArticleSlug: c.ArticleSlug, ParentID: c.ParentID,
 		Name: c.Name, Email: c.Email, EmailHash: c.EmailHash, Website: c.Website, Body: c.Body,
 		Status: string(c.Status), CreatedAt: FormatTime(c.CreatedAt), ExternalID: c.ExternalID,
-		DedupeKey: dedupeKey(c),
+		DedupeKey: dedupeKey(c), Notify: string(c.Notify),
 	}
 	if c.Status == broadsheet.CommentApproved {
 		it.GSI1PK, it.GSI1SK = prefixComments+c.ArticleID, commentSortKey(c)
@@ -107,6 +109,7 @@ func (it *commentItem) comment() *broadsheet.Comment {
 		ID: it.ID, ArticleID: it.ArticleID, ArticleSlug: it.ArticleSlug, ParentID: it.ParentID,
 		Name: it.Name, Email: it.Email, EmailHash: it.EmailHash, Website: it.Website, Body: it.Body,
 		Status: broadsheet.CommentStatus(it.Status), CreatedAt: parseTime(it.CreatedAt), ExternalID: it.ExternalID,
+		Notify: broadsheet.ReplyNotify(it.Notify),
 	}
 }
 
@@ -222,7 +225,7 @@ func (st *Store) SubmitComment(ctx context.Context, sub *broadsheet.Submission) 
 	rateOps := map[int]string{}
 	if c.EmailHash != "" {
 		dedupeOp = len(ops)
-		ops = append(ops, st.putDedupe(c))
+		ops = append(ops, st.putDedupe(c), st.putCommenterComment(c))
 	}
 	if sub.FloodWindow > 0 {
 		for _, k := range sub.FloodKeys {
@@ -598,6 +601,11 @@ func (st *Store) DeleteComment(ctx context.Context, c *broadsheet.Comment) error
 			ExpressionAttributeValues: map[string]types.AttributeValue{":id": s(c.ID)},
 		}})
 	}
+	if c.EmailHash != "" {
+		ops = append(ops, types.TransactWriteItem{Delete: &types.Delete{
+			TableName: &st.Table, Key: key(prefixCommenter+c.EmailHash, skCommenterComment+c.ID),
+		}})
+	}
 	return st.withCount(ctx, "DeleteComment", ops, countOp, false)
 }
 
@@ -624,7 +632,7 @@ func (st *Store) ImportComment(ctx context.Context, c *broadsheet.Comment) (*bro
 	}
 	if c.EmailHash != "" {
 		dedupeOp = len(ops)
-		ops = append(ops, st.putDedupe(c))
+		ops = append(ops, st.putDedupe(c), st.putCommenterComment(c))
 	}
 	if c.ParentID != "" {
 		parentOp = len(ops)
@@ -737,4 +745,164 @@ func (st *Store) putIfAllowed(ctx context.Context, op string, in *dynamodb.PutIt
 		return false, unavailable(ctx, op, err)
 	}
 	return true, nil
+}
+
+// putCommenterComment indexes c under its email (COMMENTER#<emailHash> /
+// COMMENT#<id>), in the comment's own transaction, so that "forget me"
+// finds every comment of an email with one Query and no Scan.
+func (st *Store) putCommenterComment(c *broadsheet.Comment) types.TransactWriteItem {
+	return types.TransactWriteItem{Put: &types.Put{
+		TableName: &st.Table,
+		Item: map[string]types.AttributeValue{
+			"pk": s(prefixCommenter + c.EmailHash), "sk": s(skCommenterComment + c.ID), "type": s("commenter-comment"),
+			"commentId": s(c.ID),
+		},
+	}}
+}
+
+// SetReplyNotify sets (or, for NotifyNone, removes) the comment's notify
+// attribute; CodeNotFound if the comment is gone.
+func (st *Store) SetReplyNotify(ctx context.Context, commentID string, to broadsheet.ReplyNotify) error {
+	in := &dynamodb.UpdateItemInput{
+		TableName: &st.Table, Key: key(prefixComment+commentID, skComment),
+		UpdateExpression:         aws.String("REMOVE #notify"),
+		ConditionExpression:      aws.String("attribute_exists(pk)"),
+		ExpressionAttributeNames: map[string]string{"#notify": "notify"},
+	}
+	if to != broadsheet.NotifyNone {
+		in.UpdateExpression = aws.String("SET #notify = :to")
+		in.ExpressionAttributeValues = map[string]types.AttributeValue{":to": s(string(to))}
+	}
+	_, err := st.DB.UpdateItem(ctx, in)
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		return broadsheet.Errorf(broadsheet.CodeNotFound, "no such comment")
+	}
+	if err != nil {
+		return unavailable(ctx, "SetReplyNotify", err)
+	}
+	return nil
+}
+
+// CommenterHasComments is one Query on the email's item collection for a
+// COMMENT# index item (Limit 1).
+func (st *Store) CommenterHasComments(ctx context.Context, emailHash string) (bool, error) {
+	if emailHash == "" {
+		return false, nil
+	}
+	out, err := st.DB.Query(ctx, &dynamodb.QueryInput{
+		TableName:              &st.Table,
+		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :sk)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": s(prefixCommenter + emailHash), ":sk": s(skCommenterComment),
+		},
+		ConsistentRead: aws.Bool(true), Limit: aws.Int32(1), ProjectionExpression: aws.String("pk"),
+	})
+	if err != nil {
+		return false, unavailable(ctx, "CommenterHasComments", err)
+	}
+	return len(out.Items) > 0, nil
+}
+
+// ForgetCommenter pages through the email's item collection
+// (COMMENTER#<emailHash>). Each COMMENT# index item is one transaction:
+// the comment updated (name → ErasedName; email, emailHash, website,
+// notify and dedupeKey removed; conditioned on still carrying the hash),
+// its dedupe claim and the index item deleted. A comment deleted
+// meanwhile leaves only its index item to delete. Trust and
+// approved-commenter records are deleted one by one. Each step is
+// idempotent, so a run cut short is finished by the next.
+func (st *Store) ForgetCommenter(ctx context.Context, emailHash string) (int, error) {
+	if emailHash == "" {
+		return 0, nil
+	}
+	pk := prefixCommenter + emailHash
+	erased := 0
+	var start map[string]types.AttributeValue
+	for {
+		out, err := st.DB.Query(ctx, &dynamodb.QueryInput{
+			TableName: &st.Table, KeyConditionExpression: aws.String("pk = :pk"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(pk)},
+			ConsistentRead:            aws.Bool(true), ProjectionExpression: aws.String("pk, sk"),
+			ExclusiveStartKey: start,
+		})
+		if err != nil {
+			return erased, unavailable(ctx, "ForgetCommenter", err)
+		}
+		for _, it := range out.Items {
+			sk, _ := it["sk"].(*types.AttributeValueMemberS)
+			if sk == nil {
+				continue
+			}
+			if id, ok := strings.CutPrefix(sk.Value, skCommenterComment); ok {
+				done, err := st.eraseComment(ctx, emailHash, id)
+				if err != nil {
+					return erased, err
+				}
+				if done {
+					erased++
+				}
+				continue
+			}
+			if _, err := st.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &st.Table, Key: key(pk, sk.Value)}); err != nil {
+				return erased, unavailable(ctx, "ForgetCommenter", err)
+			}
+		}
+		if len(out.LastEvaluatedKey) == 0 {
+			return erased, nil
+		}
+		start = out.LastEvaluatedKey
+	}
+}
+
+// eraseComment erases one indexed comment; done is false when the comment
+// no longer carried the email (deleted, or erased before).
+func (st *Store) eraseComment(ctx context.Context, emailHash, id string) (bool, error) {
+	index := types.TransactWriteItem{Delete: &types.Delete{TableName: &st.Table, Key: key(prefixCommenter+emailHash, skCommenterComment+id)}}
+	c, err := st.CommentByID(ctx, id)
+	if broadsheet.ErrorCode(err) == broadsheet.CodeNotFound || (err == nil && c.EmailHash != emailHash) {
+		if err := Transact(ctx, st.DB, []types.TransactWriteItem{index}, transactHotAttempts); err != nil {
+			return false, unavailable(ctx, "ForgetCommenter", err)
+		}
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	ops := []types.TransactWriteItem{{Update: &types.Update{
+		TableName:                 &st.Table,
+		Key:                       key(prefixComment+id, skComment),
+		UpdateExpression:          aws.String("SET #name = :anon REMOVE email, emailHash, website, #notify, dedupeKey"),
+		ConditionExpression:       aws.String("emailHash = :h"),
+		ExpressionAttributeNames:  map[string]string{"#name": "name", "#notify": "notify"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":anon": s(broadsheet.ErasedName), ":h": s(emailHash)},
+	}}, index}
+	if dk := dedupeKey(c); dk != "" {
+		ops = append(ops, types.TransactWriteItem{Delete: &types.Delete{
+			TableName: &st.Table, Key: key(dk, skDedupe),
+			ConditionExpression:       aws.String("attribute_not_exists(pk) OR commentId = :id"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":id": s(id)},
+		}})
+	}
+	err = Transact(ctx, st.DB, ops, transactHotAttempts)
+	failed := ConditionFailures(err)
+	switch {
+	case failed == nil && err != nil:
+		return false, unavailable(ctx, "ForgetCommenter", err)
+	case failed == nil:
+		return true, nil
+	case !failed[0] && len(ops) == 3:
+		// The dedupe key is another comment's claim (this one's was freed
+		// and claimed again): leave it, erase the comment.
+		if err := Transact(ctx, st.DB, ops[:2], transactHotAttempts); err != nil {
+			return false, unavailable(ctx, "ForgetCommenter", err)
+		}
+		return true, nil
+	}
+	// Changed between the read and the write (deleted or erased): only the
+	// index item is left to remove.
+	if err := Transact(ctx, st.DB, []types.TransactWriteItem{index}, transactHotAttempts); err != nil {
+		return false, unavailable(ctx, "ForgetCommenter", err)
+	}
+	return false, nil
 }

@@ -364,3 +364,57 @@ func (s *Store) ClaimWindow(_ context.Context, key string, now time.Time, window
 	s.floodUntil[key] = now.Add(window)
 	return true, nil
 }
+
+// SetReplyNotify sets a comment's reply-notification opt-in.
+func (s *Store) SetReplyNotify(_ context.Context, commentID string, to broadsheet.ReplyNotify) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.comments[commentID]
+	if !ok {
+		return broadsheet.Errorf(broadsheet.CodeNotFound, "no such comment")
+	}
+	c.Notify = to
+	return nil
+}
+
+// CommenterHasComments reports whether any comment carries the hashed
+// email (DynamoDB keeps an index item per comment; here the comments are
+// the index).
+func (s *Store) CommenterHasComments(_ context.Context, emailHash string) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.comments {
+		if emailHash != "" && c.EmailHash == emailHash {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// ForgetCommenter erases the hashed email from its comments and deletes
+// its trust and approved-commenter records.
+func (s *Store) ForgetCommenter(_ context.Context, emailHash string) (int, error) {
+	if emailHash == "" {
+		return 0, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	erased := 0
+	for _, c := range s.comments {
+		if c.EmailHash != emailHash {
+			continue
+		}
+		if dk := dedupeKey(c); s.dedupe[dk] == c.ID {
+			delete(s.dedupe, dk)
+		}
+		c.Name, c.Email, c.EmailHash, c.Website, c.Notify = broadsheet.ErasedName, "", "", "", broadsheet.NotifyNone
+		erased++
+	}
+	for k := range s.trusted {
+		if strings.HasPrefix(k, emailHash+"/") {
+			delete(s.trusted, k)
+		}
+	}
+	delete(s.commenters, emailHash)
+	return erased, nil
+}

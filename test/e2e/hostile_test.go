@@ -134,7 +134,8 @@ func testHostileInput(t *testing.T) {
 			// The server-rendered pages and the verification link answer a
 			// reader's browser: their 4xx is an HTML page (the contract
 			// documents it, and the validator checks it), not JSON.
-			htmlPage := (strings.HasPrefix(r.path, "/a/") || strings.HasPrefix(r.path, "/comments/verify")) &&
+			htmlPage := (strings.HasPrefix(r.path, "/a/") || strings.HasPrefix(r.path, "/comments/verify") ||
+				strings.HasPrefix(r.path, "/comments/forget/") || strings.HasPrefix(r.path, "/comments/unsubscribe")) &&
 				strings.HasPrefix(a.header.Get("Content-Type"), "text/html")
 			if a.errorCode() == "" && a.gatewayMessage() == "" && r.method != "HEAD" && !htmlPage {
 				t.Errorf("%s %.120s: a %d without error.code or API Gateway message: %s", r.method, r.path, a.status, a)
@@ -455,6 +456,8 @@ func validFields(route string) map[string]any {
 		return map[string]any{"title": "Hostile target", "body": "Body.", "summary": "S", "author": map[string]any{"name": "Ayesha Khan", "bio": "B"},
 			"tags": []string{"pakistan"}, "slug": "hostile-target", "status": "published", "publishedAt": "2026-01-02T03:04:05Z", "commentsOpen": true,
 			"image": map[string]any{"url": "https://cdn.example.com/a.jpg", "alt": "Delegates", "credit": "Reuters", "width": 1200, "height": 800}}
+	case "POST /comments/forget":
+		return map[string]any{"email": "sara@example.com"}
 	case "PATCH /admin/comments/{id}":
 		return map[string]any{"status": "approved"}
 	case "POST /admin/comments":

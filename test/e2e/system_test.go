@@ -25,6 +25,7 @@ func TestSystem(t *testing.T) {
 		{"RaceIfMatch", testRaceIfMatch},
 		{"RaceSlug", testRaceSlug},
 		{"VerifiedCommenters", testVerifiedCommenters},
+		{"ReaderMail", testReaderMail},
 	} {
 		t.Run(s.name, s.test)
 	}

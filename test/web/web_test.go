@@ -155,7 +155,7 @@ func TestReaderPage(t *testing.T) {
 				HPHidden: r.right <= 0 || r.bottom <= 0 || r.width <= 1,
 			};
 		})()`)
-		for _, id := range []string{"comment-name", "comment-email", "comment-website", "comment-body"} {
+		for _, id := range []string{"comment-name", "comment-email", "comment-website", "comment-body", "comment-notify"} {
 			if !strings.Contains(strings.Join(f.Labels, " "), id) {
 				t.Errorf("no <label for=%q>", id)
 			}

@@ -14,7 +14,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	netmail "net/mail"
 	"strconv"
 	"strings"
 	"time"
@@ -24,7 +23,6 @@ import (
 	"broadsheet/internal/comments"
 	"broadsheet/internal/cursor"
 	"broadsheet/internal/dynamo"
-	"broadsheet/internal/mail"
 	"broadsheet/internal/ses"
 	"broadsheet/internal/telemetry"
 )
@@ -53,6 +51,11 @@ type Handler struct {
 	// Verification holds unverified commenters' comments and mails their
 	// links (COMMENT_VERIFICATION=on); nil when off.
 	Verification *comments.Verification
+	// Replies mails opted-in authors of replies (on with verification:
+	// an opt-in counts only once the email is proven); nil when off.
+	Replies *comments.Replies
+	// Forgetting is "forget me" (on whenever mail is configured).
+	Forgetting *comments.Forgetting
 	// SiteURL and APIURL are the public bases for links in mail and on the
 	// verification pages (SITE_URL, PUBLIC_API_URL); empty: the request's.
 	SiteURL, APIURL string
@@ -101,8 +104,12 @@ func Configure(getenv func(string) string) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	replies, forgetting, err := readerMailFromEnv(getenv, ver)
+	if err != nil {
+		return nil, err
+	}
 	return &Handler{Cursors: cur, Identity: id, Moderation: mod, Flood: flood, OriginSecret: getenv("EDGE_ORIGIN_SECRET"),
-		Verification: ver, SiteURL: strings.TrimRight(getenv("SITE_URL"), "/"), APIURL: strings.TrimRight(getenv("PUBLIC_API_URL"), "/"),
+		Verification: ver, Replies: replies, Forgetting: forgetting, SiteURL: strings.TrimRight(getenv("SITE_URL"), "/"), APIURL: strings.TrimRight(getenv("PUBLIC_API_URL"), "/"),
 		Now: time.Now, NewID: broadsheet.NewID}, nil
 }
 
@@ -117,36 +124,28 @@ func verificationFromEnv(getenv func(string) string) (*comments.Verification, er
 	default:
 		return nil, fmt.Errorf("COMMENT_VERIFICATION must be on or off, not %q", v)
 	}
-	site := strings.TrimSpace(getenv("SITE_NAME"))
-	if site == "" {
-		site = "Broadsheet"
-	}
-	ver := &comments.Verification{SiteName: site}
-	from := strings.TrimSpace(getenv("MAIL_FROM"))
-	if dir := getenv("MAIL_DIR"); dir != "" {
-		ver.Mail = mail.Dir(dir)
-		if from == "" {
-			from = "comments@localhost"
-		}
-	} else {
-		if from == "" {
-			return nil, errors.New("COMMENT_VERIFICATION is on but MAIL_FROM is empty: set the MailFrom parameter to an SES-verified sender, or CommentVerification to off")
-		}
-		sender, err := ses.FromEnv(getenv)
-		if err != nil {
-			return nil, err
-		}
-		ver.Mail = sender
-	}
-	addr, err := netmail.ParseAddress(from)
+	m, err := ses.MailFromEnv(getenv)
 	if err != nil {
-		return nil, fmt.Errorf("MAIL_FROM %q: %v", from, err)
+		return nil, err
 	}
-	if addr.Name == "" {
-		addr.Name = site
+	if m == nil {
+		return nil, errors.New("COMMENT_VERIFICATION is on but MAIL_FROM is empty: set the MailFrom parameter to an SES-verified sender, or CommentVerification to off")
 	}
-	ver.From = *addr
-	return ver, nil
+	return &comments.Verification{Mail: m.Sender, From: m.From, SiteName: m.SiteName}, nil
+}
+
+// readerMailFromEnv wires reply notifications and "forget me" (which
+// needs only mail).
+func readerMailFromEnv(getenv func(string) string, ver *comments.Verification) (*comments.Replies, *comments.Forgetting, error) {
+	m, err := ses.MailFromEnv(getenv)
+	if err != nil || m == nil {
+		return nil, nil, err
+	}
+	forgetting := &comments.Forgetting{Mail: m.Sender, From: m.From, SiteName: m.SiteName}
+	if ver == nil {
+		return nil, forgetting, nil
+	}
+	return &comments.Replies{Mail: m.Sender, From: m.From, SiteName: m.SiteName}, forgetting, nil
 }
 
 // Router maps the template's route keys to their code.
@@ -156,6 +155,11 @@ func (h *Handler) Router() apigw.Router {
 		"POST /articles/{slug}/comments": counted(h.post),
 		"GET /comments/verify":           h.verifyPage,
 		"POST /comments/verify":          h.verify,
+		"POST /comments/forget":          h.forgetRequest,
+		"GET /comments/forget/confirm":   h.forgetPage,
+		"POST /comments/forget/confirm":  h.forget,
+		"GET /comments/unsubscribe":      h.unsubscribePage,
+		"POST /comments/unsubscribe":     h.unsubscribe,
 	}
 }
 
@@ -213,10 +217,12 @@ func ViewOf(c *broadsheet.Comment) View {
 	}
 }
 
-// public is the use case over the handler's store, policy and clock.
-func (h *Handler) public() *comments.Public {
+// public is the use case over the handler's store, policy and clock, with
+// the request's bases for links in mail.
+func (h *Handler) public(req apigw.Request) *comments.Public {
 	return &comments.Public{Store: h.Store, Identity: h.Identity, Moderation: h.Moderation, Flood: h.Flood,
-		Verification: h.Verification, Now: h.Now, NewID: h.NewID}
+		Verification: h.Verification, Replies: h.Replies, Forgetting: h.Forgetting,
+		Links: comments.Links{Site: h.siteURL(req), API: h.apiURL(req)}, Now: h.Now, NewID: h.NewID}
 }
 
 // list answers approved comments oldest first: two round trips (the article
@@ -230,7 +236,7 @@ func (h *Handler) list(ctx context.Context, req apigw.Request) (apigw.Response, 
 	if err != nil {
 		return apigw.Response{}, err
 	}
-	uc := h.public()
+	uc := h.public(req)
 	a, err := uc.VisibleArticle(ctx, slug)
 	if err != nil {
 		return apigw.Response{}, err
@@ -273,7 +279,7 @@ func (h *Handler) post(ctx context.Context, req apigw.Request) (apigw.Response, 
 	if err := apigw.DecodeJSON(req, broadsheet.MaxCommentRequest, &s.Input); err != nil {
 		return apigw.Response{}, err
 	}
-	res, err := h.public().Submit(ctx, s, render)
+	res, err := h.public(req).Submit(ctx, s, render)
 	if err != nil {
 		return apigw.Response{}, err
 	}

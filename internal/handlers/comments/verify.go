@@ -60,7 +60,7 @@ func (h *Handler) verify(ctx context.Context, req apigw.Request) (apigw.Response
 	if token == "" {
 		token = apigw.Query(req, "token")
 	}
-	res, err := h.public().Confirm(ctx, token)
+	res, err := h.public(req).Confirm(ctx, token)
 	if err != nil {
 		if code := broadsheet.ErrorCode(err); code == broadsheet.CodeBadRequest {
 			return page(http.StatusBadRequest, pageData{Title: "This link does not work", Message: broadsheetMessage(err), Home: home}), nil
@@ -99,6 +99,7 @@ func broadsheetMessage(err error) string {
 type pageData struct {
 	Title, Message string
 	Action, Token  string // the confirm form, when there is one
+	Button         string // its label ("Confirm my comment" when empty)
 	Article, Home  string
 }
 
@@ -109,7 +110,7 @@ var pageTemplate = template.Must(template.New("verify").Parse(`<!doctype html>
 button{font:inherit;padding:.6rem 1.2rem;border:0;border-radius:.3rem;background:#1a4d8f;color:#fff;cursor:pointer}
 button:focus-visible,a:focus-visible{outline:3px solid #f5b400;outline-offset:2px}a{color:#1a4d8f}</style></head>
 <body><main><h1>{{.Title}}</h1><p>{{.Message}}</p>
-{{if .Action}}<form method="post" action="{{.Action}}"><input type="hidden" name="token" value="{{.Token}}"><button type="submit">Confirm my comment</button></form>{{end}}
+{{if .Action}}<form method="post" action="{{.Action}}"><input type="hidden" name="token" value="{{.Token}}"><button type="submit">{{if .Button}}{{.Button}}{{else}}Confirm my comment{{end}}</button></form>{{end}}
 <p>{{if .Article}}<a href="{{.Article}}">Back to the article</a> · {{end}}<a href="{{.Home}}">Latest articles</a></p></main></body></html>
 `))
 

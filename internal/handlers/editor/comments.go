@@ -17,6 +17,24 @@ import (
 type Comments struct {
 	Store    broadsheet.CommentStore
 	Identity *broadsheet.Identity
+	// Replies mails an opted-in parent's author when an approval
+	// publishes a reply (after the commit, best effort); nil: off.
+	Replies *comments.Replies
+	// SiteURL and APIURL are the public bases for the mail's links
+	// (SITE_URL, PUBLIC_API_URL); empty: the request's.
+	SiteURL, APIURL string
+}
+
+// links are the bases for links in mail sent while answering req.
+func (c Comments) links(req apigw.Request) comments.Links {
+	l := comments.Links{Site: c.SiteURL, API: c.APIURL}
+	if l.Site == "" {
+		l.Site = apigw.BaseURL(req)
+	}
+	if l.API == "" {
+		l.API = apigw.BaseURL(req)
+	}
+	return l
 }
 
 // CommentView is a comment as editors see it: the public shape plus the
@@ -91,7 +109,9 @@ func (h *Handler) moderateComment(ctx context.Context, req apigw.Request) (apigw
 	if err := apigw.DecodeJSON(req, 4<<10, &in); err != nil {
 		return apigw.Response{}, err
 	}
-	c, err := h.moderation().SetStatus(ctx, req.PathParameters["id"], in.Status)
+	m := h.moderation()
+	m.Replies, m.Links = h.Comments.Replies, h.Comments.links(req)
+	c, err := m.SetStatus(ctx, req.PathParameters["id"], in.Status)
 	if err != nil {
 		return apigw.Response{}, err
 	}

@@ -22,6 +22,7 @@ type env struct {
 	t     *testing.T
 	store *memstore.Store
 	rt    apigw.Router
+	h     *editor.Handler
 	id    *broadsheet.Identity
 	now   time.Time
 }
@@ -41,7 +42,7 @@ func newEnv(t *testing.T) *env {
 		Articles: store, Comments: editor.Comments{Store: store, Identity: id},
 		Cursors: cur, Now: func() time.Time { return e.now }, NewID: broadsheet.NewID,
 	}
-	e.rt = h.Router()
+	e.rt, e.h = h.Router(), h
 	return e
 }
 

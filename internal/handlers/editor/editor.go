@@ -5,13 +5,16 @@ package editor
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"broadsheet/internal/apigw"
 	"broadsheet/internal/articles/editing"
 	"broadsheet/internal/broadsheet"
+	"broadsheet/internal/comments"
 	"broadsheet/internal/cursor"
 	"broadsheet/internal/dynamo"
+	"broadsheet/internal/ses"
 )
 
 // ArticleStore is what the editor needs of article storage: what the
@@ -53,7 +56,13 @@ func Configure(getenv func(string) string) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Handler{Comments: Comments{Identity: identity}, Cursors: cur, Now: time.Now, NewID: broadsheet.NewID}, nil
+	replies, err := repliesFromEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
+	return &Handler{Comments: Comments{Identity: identity, Replies: replies,
+		SiteURL: strings.TrimRight(getenv("SITE_URL"), "/"), APIURL: strings.TrimRight(getenv("PUBLIC_API_URL"), "/")},
+		Cursors: cur, Now: time.Now, NewID: broadsheet.NewID}, nil
 }
 
 // Router maps the template's route keys to their code. Every route first
@@ -70,6 +79,21 @@ func (h *Handler) Router() apigw.Router {
 		"PATCH /admin/comments/{id}":  authed(h.moderateComment),
 		"DELETE /admin/comments/{id}": authed(h.deleteComment),
 	}
+}
+
+// repliesFromEnv turns reply notifications on for approvals when
+// COMMENT_VERIFICATION is on (an opt-in counts only once its email is
+// proven) and mail is configured (MAIL_FROM through SES, or MAIL_DIR
+// locally), as in the Comments function.
+func repliesFromEnv(getenv func(string) string) (*comments.Replies, error) {
+	if strings.TrimSpace(getenv("COMMENT_VERIFICATION")) != "on" {
+		return nil, nil
+	}
+	m, err := ses.MailFromEnv(getenv)
+	if err != nil || m == nil {
+		return nil, err
+	}
+	return &comments.Replies{Mail: m.Sender, From: m.From, SiteName: m.SiteName}, nil
 }
 
 func authed(next apigw.HandlerFunc) apigw.HandlerFunc {

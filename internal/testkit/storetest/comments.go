@@ -45,6 +45,9 @@ func RunComments(t *testing.T, newStore func(t *testing.T) CommentStore) {
 		{"CommentByIDMissing", commentByIDMissing},
 		{"TrustIsPerEmailAndAddress", trustIsPerEmailAndAddress},
 		{"ClaimWindowOncePerWindow", claimWindowOncePerWindow},
+		{"ReplyNotifyStored", replyNotifyStored},
+		{"ForgetCommenterErasesEverything", forgetCommenterErasesEverything},
+		{"DeleteCommentLeavesNoIndex", deleteCommentLeavesNoIndex},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.run(t, newStore(t)) })
@@ -654,5 +657,132 @@ func claimWindowOncePerWindow(t *testing.T, st CommentStore) {
 	}
 	if ok, _ := st.ClaimWindow(ctx, k, commentNow.Add(10*time.Minute), 10*time.Minute); !ok {
 		t.Fatal("the window did not reopen")
+	}
+}
+
+// replyNotifyStored: the opt-in is stored with the comment and changed in
+// place; an unknown comment is not found.
+func replyNotifyStored(t *testing.T, st CommentStore) {
+	ctx := context.Background()
+	a := commentArticle(t, st)
+	c := newComment(a, "e1", "Tell me of replies", broadsheet.CommentApproved)
+	c.Notify = broadsheet.NotifyRequested
+	store(t, st, c)
+	for _, to := range []broadsheet.ReplyNotify{broadsheet.NotifyRequested, broadsheet.NotifyOn, broadsheet.NotifyNone} {
+		if to != broadsheet.NotifyRequested {
+			if err := st.SetReplyNotify(ctx, c.ID, to); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := st.CommentByID(ctx, c.ID)
+		if err != nil || got.Notify != to {
+			t.Fatalf("notify = %q %v, want %q", got.Notify, err, to)
+		}
+	}
+	if err := st.SetReplyNotify(ctx, broadsheet.NewID(), broadsheet.NotifyOn); broadsheet.ErrorCode(err) != broadsheet.CodeNotFound {
+		t.Fatalf("unknown comment: %v, want not_found", err)
+	}
+}
+
+// forgetCommenterErasesEverything: every comment of the email (submitted,
+// any status, or imported) loses its email, hash, website and opt-in and
+// is renamed ErasedName, text kept and still listed; its dedupe claims,
+// trust and approved-commenter records go; another email is untouched; a
+// second run erases nothing more.
+func forgetCommenterErasesEverything(t *testing.T, st CommentStore) {
+	ctx := context.Background()
+	a := commentArticle(t, st)
+	approved := newComment(a, "e1", "Approved words", broadsheet.CommentApproved)
+	approved.Website, approved.Notify = "https://e1.example", broadsheet.NotifyOn
+	pending := newComment(a, "e1", "Pending words", broadsheet.CommentPending)
+	other := newComment(a, "e2", "Someone else", broadsheet.CommentApproved)
+	other.Website = "https://e2.example"
+	if err := st.SubmitComment(ctx, &broadsheet.Submission{Comment: approved, Now: commentNow, NewCommenter: true}); err != nil {
+		t.Fatal(err)
+	}
+	store(t, st, pending, other)
+	imported := newComment(a, "e1", "Imported words", broadsheet.CommentApproved)
+	imported.ExternalID = "wp-1"
+	if _, _, err := st.ImportComment(ctx, imported); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.TrustCommenter(ctx, "e1", "a1", commentNow); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		hash string
+		want bool
+	}{{"e1", true}, {"e2", true}, {"e9", false}, {"", false}} {
+		if got, err := st.CommenterHasComments(ctx, tt.hash); err != nil || got != tt.want {
+			t.Fatalf("has comments(%q) = %v %v, want %v", tt.hash, got, err, tt.want)
+		}
+	}
+	n, err := st.ForgetCommenter(ctx, "e1")
+	if err != nil || n != 3 {
+		t.Fatalf("erased %d %v, want 3", n, err)
+	}
+	for _, c := range []*broadsheet.Comment{approved, pending, imported} {
+		got, err := st.CommentByID(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Name != broadsheet.ErasedName || got.Email != "" || got.EmailHash != "" || got.Website != "" || got.Notify != "" {
+			t.Errorf("after forget: %+v", got)
+		}
+		if got.Body != c.Body || got.Status != c.Status {
+			t.Errorf("text or status changed: %+v", got)
+		}
+	}
+	list := readAll(t, func(after map[string]string) (broadsheet.Page[*broadsheet.Comment], error) {
+		return st.ApprovedComments(ctx, a.ID, 10, after)
+	})
+	names := map[string]string{}
+	for _, c := range list {
+		names[c.ID] = c.Name
+	}
+	if names[approved.ID] != broadsheet.ErasedName || names[other.ID] != "N" || len(list) != 3 {
+		t.Errorf("public list after forget: %v", names)
+	}
+	if got, _ := st.CommentByID(ctx, other.ID); got.EmailHash != "e2" || got.Website != "https://e2.example" {
+		t.Errorf("another commenter changed: %+v", got)
+	}
+	if ok, _ := st.CommenterTrusted(ctx, "e1", "a1", commentNow); ok {
+		t.Error("trust record survived")
+	}
+	if ok, _ := st.CommenterApproved(ctx, "e1"); ok {
+		t.Error("approved-commenter record survived")
+	}
+	if ok, _ := st.CommenterHasComments(ctx, "e1"); ok {
+		t.Error("index survived")
+	}
+	if got := commentCount(t, st, a); got != 3 {
+		t.Errorf("count %d, want 3 (the comments stay)", got)
+	}
+	// The dedupe claim went with the email: the same words may be posted again.
+	again := newComment(a, "e1", "Pending words", broadsheet.CommentPending)
+	store(t, st, again)
+	if n, err := st.ForgetCommenter(ctx, "e1"); err != nil || n != 1 {
+		t.Fatalf("second run erased %d %v, want only the new comment", n, err)
+	}
+	if n, err := st.ForgetCommenter(ctx, "e1"); err != nil || n != 0 {
+		t.Fatalf("third run erased %d %v, want 0", n, err)
+	}
+}
+
+// deleteCommentLeavesNoIndex: deleting an email's only comment leaves it
+// with no comments to forget.
+func deleteCommentLeavesNoIndex(t *testing.T, st CommentStore) {
+	ctx := context.Background()
+	a := commentArticle(t, st)
+	c := newComment(a, "e1", "Soon gone", broadsheet.CommentPending)
+	store(t, st, c)
+	if err := st.DeleteComment(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := st.CommenterHasComments(ctx, "e1"); err != nil || ok {
+		t.Fatalf("has comments after delete: %v %v", ok, err)
+	}
+	if n, err := st.ForgetCommenter(ctx, "e1"); err != nil || n != 0 {
+		t.Fatalf("forget after delete: %d %v", n, err)
 	}
 }
