@@ -31,7 +31,7 @@ import (
 var lg = log.New(os.Stderr, "bench: ", log.Ltime)
 
 // Functions are the template's functions, by CodeUri name.
-var Functions = []string{"articles", "comments", "search", "editor", "indexer"}
+var Functions = []string{"articles", "comments", "search", "editor", "indexer", "pages"}
 
 type config struct {
 	root      string
