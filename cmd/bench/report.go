@@ -24,19 +24,21 @@ type PhaseTime struct {
 
 // Report is everything one run measured.
 type Report struct {
-	Started      time.Time
-	Elapsed      time.Duration
-	Host         string
-	Config       config
-	LoadAvgStart string
-	LoadAvgEnd   string
-	Phases       []PhaseTime
-	Sizes        []Size
-	Cold         []*Cold
-	Routes       []*RouteResult
-	Load         []*LoadResult
-	GoBench      []GoBench
-	GoBenchRaw   string
+	Started        time.Time
+	Elapsed        time.Duration
+	Host           string
+	Config         config
+	LoadAvgStart   string
+	LoadAvgEnd     string
+	Phases         []PhaseTime
+	Sizes          []Size
+	Cold           []*Cold
+	Routes         []*RouteResult
+	Load           []*LoadResult
+	LoadProfile    string // CPU profile of this process over the load phase
+	LoadProfileTop string
+	GoBench        []GoBench
+	GoBenchRaw     string
 }
 
 const (
@@ -172,12 +174,26 @@ func (r *Report) Write(ctx context.Context, dir string) error {
 	w("\n")
 
 	if len(r.Load) > 0 {
-		w("## 5. Bounded load on loopback (local runtime, in-process handlers, DynamoDB Local)\n\n")
-		w("| route | requests | concurrency | answered/s | p50 | p99 | statuses | transport errors | took | note |\n|---|---:|---:|---:|---:|---:|---|---:|---:|---|\n")
+		w("## 5. Load through the local runtime (vegeta, closed loop, keep-alive; in-process handlers, DynamoDB Local)\n\n")
+		w("%d requests per operation and connection count, each connection sending its next request when the previous is answered (vegeta at rate 0 with one worker per connection). The stack runs with `CommentFloodSeconds=1 CommentVerification=off EdgeOriginSecret=…` (as `make local PARAMS=…` takes them); each comment carries its own email and a reader address in `CloudFront-Viewer-Address` beside the edge secret, the production rule by which the Comments function trusts the edge (`apigw.ClientIP`) — without the secret the header is ignored. *req/s* counts 2xx answers. *WordPress* is the issue's reference on this machine (WordPress 6, PHP 8.2, MariaDB, 2 connections, two runs); *× WP* is ours over its **best** run, goal ≥ %.0f×. *CPU s* is what DynamoDB Local's JVM and this process (local runtime, functions, vegeta) used during the run, from /proc: on 2 cores, a JVM near the run's wall time is the limit.\n\n", r.Config.loadN, loadGoal)
+		w("| operation | route | conns | sent | req/s | p50 | p99 | WordPress req/s (p99) | × WP | statuses | errors | took | CPU s JVM / Go | note |\n|---|---|---:|---:|---:|---:|---:|---|---:|---|---:|---:|---|---|\n")
 		for _, l := range r.Load {
-			w("| %s | %d | %d | %.0f | %.2f ms | %.2f ms | %s | %d | %.1f s | %s |\n", l.Name, l.Sent, l.Concurrency, l.RPS, bench.Ms(l.P50), bench.Ms(l.P99), statusStr(l.Status), l.Errors, l.Elapsed.Seconds(), l.Note)
+			wp := wordPress[l.Op]
+			ref, ratio := fmt.Sprintf("%.0f–%.0f", wp.RPSLow, wp.RPSHigh), ""
+			if wp.P99High > 0 {
+				ref += fmt.Sprintf(" (%.0f–%.0f ms)", bench.Ms(wp.P99Low), bench.Ms(wp.P99High))
+			}
+			if wp.RPSHigh > 0 {
+				x := l.RPS / wp.RPSHigh
+				ratio = fmt.Sprintf("%.1f× %s", x, mark(x >= loadGoal))
+			}
+			w("| %s | %s | %d | %d | %.0f | %.2f ms | %.2f ms | %s | %s | %s | %d | %.1f s | %.1f / %.1f | %s |\n", l.Op, l.Name, l.Connections, l.Sent, l.RPS,
+				bench.Ms(l.P50), bench.Ms(l.P99), ref, ratio, statusStr(l.Status), l.Errors, l.Elapsed.Seconds(), l.JVMCPU, l.GoCPU, l.Note)
 		}
-		w("\nThese numbers are the laptop stack's (DynamoDB Local is a single JVM on the same two cores), not Lambda's: use them to compare routes and spot regressions.\n\n")
+		w("\nThese numbers are the laptop stack's (DynamoDB Local is a single JVM on the same two cores, beside the runtime, the functions and the load generator), not Lambda's.\n\n")
+		if r.LoadProfileTop != "" {
+			w("<details><summary>CPU profile of the Go side over the load phase (%s; `go tool pprof -top`)</summary>\n\n```\n%s\n```\n</details>\n\n", filepath.Base(r.LoadProfile), r.LoadProfileTop)
+		}
 	}
 
 	w("## Phases\n\n| phase | seconds |\n|---|---:|\n")
@@ -291,13 +307,13 @@ func (r *Report) chartHTML() string {
 		size = append(size, bar{s.Name, mib(s.Zipped), fmt.Sprintf("%.2f MiB", mib(s.Zipped)), s.Zipped > sizeGoal})
 	}
 	for _, l := range r.Load {
-		p99 = append(p99, bar{strings.Replace(l.Name, "/articles/{slug}", "/a/{slug}", 1), bench.Ms(l.P99), fmt.Sprintf("%.1f ms p99, %.0f/s", bench.Ms(l.P99), l.RPS), false})
+		p99 = append(p99, bar{fmt.Sprintf("%s ×%d", l.Op, l.Connections), bench.Ms(l.P99), fmt.Sprintf("%.1f ms p99, %.0f/s", bench.Ms(l.P99), l.RPS), false})
 	}
 	return `<!doctype html><html><head><meta charset="utf-8"><style>body{margin:16px;font-family:sans-serif;background:#fff} .g{display:flex;flex-wrap:wrap;gap:24px;width:1180px} h1{font-size:18px}</style></head><body>` +
 		`<h1>Broadsheet bench — ` + html.EscapeString(r.Started.UTC().Format("2006-01-02 15:04 MST")) + ` — ` + html.EscapeString(r.Host) + `</h1><div class="g">` +
 		`<div>` + svgBars("Cold start: init ÷ hello (median)", cold, coldGoal, fmt.Sprintf("goal %.2f×", coldGoal)) + `</div>` +
 		`<div>` + svgBars("Zipped bootstrap, arm64 (MiB)", size, 3.5, "goal 3.5 MiB") + `</div>` +
-		`<div>` + svgBars(fmt.Sprintf("Load: p99 latency (ms), %d requests at concurrency %d", r.Config.loadN, r.Config.conc), p99, 0, "") + `</div>` +
+		`<div>` + svgBars(fmt.Sprintf("Load: p99 latency (ms), %d requests per run", r.Config.loadN), p99, 0, "") + `</div>` +
 		`</div></body></html>`
 }
 
