@@ -88,7 +88,7 @@ build-PagesFunction:
 # Cold starts against a bare hello-world function (RIE), arm64 zip sizes,
 # handler CPU (go test -bench over recorded DynamoDB answers), round trips,
 # consumed capacity and $/M per route, and bounded load: one run, one report
-# (reports/bench/report.md and chart.png). BENCH_FLAGS e.g. -starts 5 -load 500.
+# (reports/bench/report.md and chart.png). BENCH_FLAGS e.g. -starts 5 -load 500 -conns 2,16.
 bench:
 	$(GO) run ./cmd/bench $(BENCH_FLAGS)
 

@@ -13,9 +13,12 @@ import (
 	"broadsheet/internal/local/rie"
 )
 
+// Floor names the second baseline: hello with the SDK's DynamoDB client.
+const Floor = "hello+dynamodb"
+
 // Artifact is one function's builds.
 type Artifact struct {
-	Name   string // function name, "hello", or "<fn> (before)"
+	Name   string // function name, "hello", Floor, or "<fn> (before)"
 	Fn     string // the function it is (hello: "")
 	Host   string // bootstrap for this machine (the RIE runs it)
 	Arm64  string // bootstrap as deployed
@@ -27,14 +30,14 @@ type Artifact struct {
 // both with the Makefile's flags (rie.Build). Earlier builds from -before
 // are added beside them.
 func buildAll(ctx context.Context, c config, tmp string) ([]Artifact, error) {
-	pkgs := [][2]string{{"hello", "./cmd/bench/testdata/hello"}}
+	pkgs := [][2]string{{"hello", "./cmd/bench/testdata/hello"}, {Floor, "./cmd/bench/testdata/hellodynamo"}}
 	for _, f := range Functions {
 		pkgs = append(pkgs, [2]string{f, "./functions/" + f})
 	}
 	var out []Artifact
 	for _, p := range pkgs {
 		a := Artifact{Name: p[0], Fn: p[0]}
-		if p[0] == "hello" {
+		if p[0] == "hello" || p[0] == Floor {
 			a.Fn = ""
 		}
 		for _, arch := range []string{runtime.GOARCH, "arm64"} {

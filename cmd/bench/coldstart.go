@@ -23,6 +23,7 @@ var coldEvent = map[string]string{
 	"search":   "search.json",
 	"editor":   "admin-articles-list.json",
 	"indexer":  "indexer-stream.json",
+	"pages":    "pages-article.json",
 }
 
 // Cold is one artifact's cold starts.

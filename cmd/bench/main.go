@@ -6,7 +6,7 @@
 // (and what that costs per million requests), and bounded load on loopback.
 // It writes reports/bench/report.md and reports/bench/chart.png.
 //
-//	go run ./cmd/bench [-starts 15] [-load 2000] [-c 16] [-record] [-before DIR]
+//	go run ./cmd/bench [-starts 15] [-load 2000] [-conns 2,16] [-record] [-before DIR]
 package main
 
 import (
@@ -20,6 +20,8 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -31,14 +33,14 @@ import (
 var lg = log.New(os.Stderr, "bench: ", log.Ltime)
 
 // Functions are the template's functions, by CodeUri name.
-var Functions = []string{"articles", "comments", "search", "editor", "indexer"}
+var Functions = []string{"articles", "comments", "search", "editor", "indexer", "pages"}
 
 type config struct {
 	root      string
 	out       string
 	starts    int
 	loadN     int
-	conc      int
+	conns     []int
 	loadMax   time.Duration
 	benchtime string
 	record    bool
@@ -52,7 +54,7 @@ func main() {
 	var c config
 	flag.IntVar(&c.starts, "starts", 15, "cold starts per function (interleaved)")
 	flag.IntVar(&c.loadN, "load", 2000, "requests per route in the load phase")
-	flag.IntVar(&c.conc, "c", 16, "load concurrency")
+	connList := flag.String("conns", "2,16", "connection counts of the load phase, comma-separated")
 	flag.DurationVar(&c.loadMax, "load-max", 45*time.Second, "maximum duration of one route's load")
 	flag.StringVar(&c.benchtime, "benchtime", "1s", "go test -benchtime for the handler benchmarks")
 	flag.BoolVar(&c.record, "record", false, "re-record the handler benchmarks' DynamoDB tapes (internal/handlers/*/testdata)")
@@ -62,6 +64,13 @@ func main() {
 	flag.BoolVar(&c.skipLoad, "skip-load", false, "skip the load phase")
 	flag.BoolVar(&c.skipGo, "skip-gobench", false, "skip go test -bench")
 	flag.Parse()
+	for _, f := range strings.Split(*connList, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			lg.Fatalf("-conns: %q is not a connection count", f)
+		}
+		c.conns = append(c.conns, n)
+	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
 
 	root, err := local.ModuleRoot()
@@ -146,10 +155,13 @@ func run(ctx context.Context, c config) error {
 
 	if !c.skipLoad {
 		done = phase("bounded load")
-		rep.Load, err = st.load(ctx, c)
+		var profile string
+		rep.Load, profile, err = st.load(ctx, c)
 		if err != nil {
 			return err
 		}
+		rep.LoadProfile = profile
+		rep.LoadProfileTop = profileTop(ctx, profile, 25)
 		done()
 	}
 	st.Close()

@@ -99,8 +99,13 @@ func startStack(ctx context.Context, c config) (*Stack, error) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	s, err := localapi.Start(ctx, localapi.Config{
 		Root: c.root, InMemory: true, Functions: factories, Logger: quiet,
-		Parameters: map[string]string{"SigningSecret": bench.Secret, "LogLevel": "WARN"},
-		Env:        map[string]string{"COMMENT_MODERATION": "first-time"},
+		// As `make local PARAMS="CommentFloodSeconds=1 CommentVerification=off
+		// EdgeOriginSecret=…"` would run it: the load's comments are distinct
+		// readers (their address from the edge header the secret vouches for),
+		// and verification mail would only add load.
+		Parameters: map[string]string{"SigningSecret": bench.Secret, "LogLevel": "WARN",
+			"CommentFloodSeconds": "1", "CommentVerification": "off", "EdgeOriginSecret": EdgeSecret},
+		Env: map[string]string{"COMMENT_MODERATION": "first-time"},
 	})
 	if err != nil {
 		return nil, err

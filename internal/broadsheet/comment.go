@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -162,10 +163,11 @@ func checkBody(f FieldErrors, body string) {
 // Honeypot reports whether the hidden field was filled in.
 func (in *CommentInput) Honeypot() bool { return in.URL2 != "" }
 
-var idPattern = regexp.MustCompile(`^[0-9A-HJKMNP-TV-Z]{26}$`)
+// Compiled on first use, not at init: every function links this package.
+var idPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9A-HJKMNP-TV-Z]{26}$`) })
 
 // LooksLikeID reports whether s has the shape of a Broadsheet id (a ULID).
-func LooksLikeID(s string) bool { return idPattern.MatchString(s) }
+func LooksLikeID(s string) bool { return idPattern().MatchString(s) }
 
 // ValidEmail accepts a bare address (no display name, no comments) that
 // net/mail parses to itself, at most 254 bytes, with a dot in the domain.
@@ -201,11 +203,11 @@ func ValidWebsite(s string) bool {
 	return scheme == "http" || scheme == "https"
 }
 
-var linkPattern = regexp.MustCompile(`(?i)(?:\bhttps?://|\bwww\.)[^\s<>"]+`)
+var linkPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)(?:\bhttps?://|\bwww\.)[^\s<>"]+`) })
 
 // CountLinks counts what a reader would take for links in a body: http(s)://
 // URLs and www. addresses.
-func CountLinks(body string) int { return len(linkPattern.FindAllStringIndex(body, -1)) }
+func CountLinks(body string) int { return len(linkPattern().FindAllStringIndex(body, -1)) }
 
 // Moderation is the COMMENT_MODERATION policy.
 type Moderation string

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"html/template"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/text/language"
@@ -16,7 +17,11 @@ import (
 //go:embed templates/article.html
 var templates embed.FS
 
-var articlePage = template.Must(template.ParseFS(templates, "templates/article.html"))
+// articlePage is parsed on the first article page, not at init: the feeds,
+// sitemaps and robots.txt never need it, and a cold start should not pay for it.
+var articlePage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.ParseFS(templates, "templates/article.html"))
+})
 
 // PageComments is how many approved comments the article page renders
 // (oldest first, as the page's script lists them); the script loads more.
@@ -84,7 +89,7 @@ func ArticlePage(site Site, a *broadsheet.Article, comments []*broadsheet.Commen
 	// What the script needs to enhance the page without fetching the article.
 	v.Data = map[string]any{"slug": a.Slug, "title": a.Title, "commentsOpen": a.CommentsOpen, "commentCount": a.CommentCount}
 	var b bytes.Buffer
-	if err := articlePage.Execute(&b, v); err != nil {
+	if err := articlePage().Execute(&b, v); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil

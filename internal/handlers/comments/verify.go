@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"sync"
 
 	"broadsheet/internal/apigw"
 	"broadsheet/internal/broadsheet"
@@ -103,7 +104,10 @@ type pageData struct {
 	Article, Home  string
 }
 
-var pageTemplate = template.Must(template.New("verify").Parse(`<!doctype html>
+// pageTemplate is parsed on the first verification page, not at init: the
+// comment routes that run on most cold starts never render it.
+var pageTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("verify").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><meta name="referrer" content="no-referrer"><title>{{.Title}}</title>
 <style>body{font:1.1rem/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#111;background:#fff}
@@ -113,11 +117,12 @@ button:focus-visible,a:focus-visible{outline:3px solid #f5b400;outline-offset:2p
 {{if .Action}}<form method="post" action="{{.Action}}"><input type="hidden" name="token" value="{{.Token}}"><button type="submit">{{if .Button}}{{.Button}}{{else}}Confirm my comment{{end}}</button></form>{{end}}
 <p>{{if .Article}}<a href="{{.Article}}">Back to the article</a> · {{end}}<a href="{{.Home}}">Latest articles</a></p></main></body></html>
 `))
+})
 
 // page renders a verification page; never cached, never framed.
 func page(status int, d pageData) apigw.Response {
 	var b bytes.Buffer
-	_ = pageTemplate.Execute(&b, d)
+	_ = pageTemplate().Execute(&b, d)
 	return apigw.Response{StatusCode: status, Body: b.String(), Headers: map[string]string{
 		"Content-Type":            "text/html; charset=utf-8",
 		"X-Content-Type-Options":  "nosniff",

@@ -2,98 +2,97 @@ package bench
 
 import (
 	"context"
-	"io"
 	"net"
 	"net/http"
-	"sync"
+	"strconv"
 	"sync/atomic"
 	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
-// Load is a bounded closed-loop load: Requests requests from Concurrency
-// workers, stopping early when MaxDuration has passed.
+// Load is a closed-loop load driven by vegeta: Requests requests over
+// Connections keep-alive connections (one vegeta worker per connection, each
+// sending its next request when the previous one is answered, at no fixed
+// rate), stopping early when MaxDuration has passed.
 type Load struct {
 	Requests    int
-	Concurrency int
+	Connections int
 	MaxDuration time.Duration
-	// New builds request i (0-based).
-	New func(ctx context.Context, i int) (*http.Request, error)
-	// Client defaults to a keep-alive client with Concurrency idle connections.
-	Client *http.Client
+	// Target fills in request i (0-based); it is called from several
+	// workers at once.
+	Target func(i int, t *vegeta.Target)
 }
 
 // LoadResult is what a run measured.
 type LoadResult struct {
-	Sent      int
-	Elapsed   time.Duration
-	Latencies []time.Duration // of answered requests
-	Status    map[int]int
-	Errors    int // transport errors
-}
-
-// RPS is answered requests per second.
-func (r LoadResult) RPS() float64 {
-	if r.Elapsed <= 0 {
-		return 0
-	}
-	return float64(len(r.Latencies)) / r.Elapsed.Seconds()
+	Sent       int
+	Elapsed    time.Duration
+	Throughput float64 // answers with status 2xx/3xx per second (vegeta's throughput)
+	P50, P99   time.Duration
+	Status     map[int]int // answered requests by status
+	Errors     int         // transport errors (no status)
 }
 
 // Run runs the load.
 func (l Load) Run(ctx context.Context) LoadResult {
-	client := l.Client
-	if client == nil {
-		client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: l.Concurrency, MaxConnsPerHost: l.Concurrency}}
-	}
-	ctx, cancel := context.WithTimeout(ctx, l.MaxDuration)
-	defer cancel()
+	conns := max(l.Connections, 1)
+	atk := vegeta.NewAttacker(
+		vegeta.Workers(uint64(conns)), vegeta.MaxWorkers(uint64(conns)),
+		vegeta.Connections(conns), vegeta.MaxConnections(conns),
+		vegeta.KeepAlive(true), vegeta.HTTP2(false), vegeta.Timeout(30*time.Second),
+		vegeta.Redirects(vegeta.NoFollow),
+	)
 	var next atomic.Int64
-	var mu sync.Mutex
-	res := LoadResult{Status: map[int]int{}, Latencies: make([]time.Duration, 0, l.Requests)}
-	start := time.Now()
-	var wg sync.WaitGroup
-	for w := 0; w < l.Concurrency; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				i := int(next.Add(1)) - 1
-				if i >= l.Requests {
-					return
-				}
-				req, err := l.New(ctx, i)
-				if err != nil {
-					mu.Lock()
-					res.Errors++
-					mu.Unlock()
-					continue
-				}
-				t0 := time.Now()
-				resp, err := client.Do(req)
-				var code int
-				if err == nil {
-					_, _ = io.Copy(io.Discard, resp.Body)
-					_ = resp.Body.Close()
-					code = resp.StatusCode
-				}
-				d := time.Since(t0)
-				mu.Lock()
-				res.Sent++
-				if err != nil {
-					if ctx.Err() == nil {
-						res.Errors++
-					}
-				} else {
-					res.Latencies = append(res.Latencies, d)
-					res.Status[code]++
-				}
-				mu.Unlock()
-			}
-		}()
+	targeter := func(t *vegeta.Target) error {
+		i := int(next.Add(1)) - 1
+		if i >= l.Requests {
+			return vegeta.ErrNoTargets
+		}
+		l.Target(i, t)
+		return nil
 	}
-	wg.Wait()
-	res.Elapsed = time.Since(start)
+	stop := context.AfterFunc(ctx, func() { atk.Stop() })
+	defer stop()
+	var m vegeta.Metrics
+	res := LoadResult{Status: map[int]int{}}
+	// Rate zero: as fast as the workers' answers come back.
+	for r := range atk.Attack(targeter, vegeta.Rate{}, l.MaxDuration, "") {
+		if r.Code == 0 && r.Error == vegeta.ErrNoTargets.Error() {
+			continue // a worker found the run finished
+		}
+		m.Add(r)
+		res.Sent++
+		if r.Code == 0 {
+			res.Errors++
+		} else {
+			res.Status[int(r.Code)]++
+		}
+	}
+	m.Close()
+	res.Elapsed = m.Duration + m.Wait
+	res.Throughput = m.Throughput
+	res.P50, res.P99 = m.Latencies.P50, m.Latencies.P99
 	return res
+}
+
+// Header returns the header set of one request: pairs of name and value.
+func Header(kv ...string) http.Header {
+	h := http.Header{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		h.Set(kv[i], kv[i+1])
+	}
+	return h
+}
+
+// ViewerAddress is a distinct documentation-range client address for i, in
+// CloudFront-Viewer-Address form ("address:port"): the header the Comments
+// function trusts only beside the stack's edge secret (apigw.ClientIP), so a
+// load of many readers keeps its keep-alive connections.
+func ViewerAddress(i int) string {
+	i++
+	ip := net.IPv4(10, byte(i>>16), byte(i>>8), byte(i))
+	return ip.String() + ":" + strconv.Itoa(40000+i%20000)
 }
 
 // SourceKey is the context key of the loopback source address a request
