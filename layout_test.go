@@ -130,8 +130,8 @@ func TestOnlyTestKitsImportTesting(t *testing.T) {
 }
 
 // No function binary may link the testing package, from the module or from a
-// dependency: it registers its flags at init and adds to every cold start
-// (issue #15). kljensen/snowball's romance package did (a non-test helper
+// dependency: test code has no place in what ships, however little of it the
+// linker keeps (issue #15). kljensen/snowball's romance package did (a non-test helper
 // file); go.mod replaces the module with third_party/snowball, which drops it.
 func TestFunctionsDoNotLinkTesting(t *testing.T) {
 	entries, err := os.ReadDir("functions")

@@ -81,15 +81,7 @@ func (r *Replies) Published(ctx context.Context, st NotifyStore, id *broadsheet.
 	if !shouldNotify(parent, reply) {
 		return
 	}
-	window := r.Window
-	if window <= 0 {
-		window = defaultNotifyWindow
-	}
-	claimed, err := st.ClaimWindow(ctx, broadsheet.FloodKeyNotify+parent.ID, now, window)
-	if err != nil || !claimed {
-		if err != nil {
-			slog.WarnContext(ctx, "reply notification: window", "err", err)
-		}
+	if !claimMailWindow(ctx, st, broadsheet.FloodKeyNotify+parent.ID, now, r.Window, defaultNotifyWindow, "reply notification") {
 		return
 	}
 	unsubscribe := links.API + UnsubscribePath + "?token=" + url.QueryEscape(UnsubscribeToken(id, parent.ID))

@@ -96,15 +96,7 @@ func OpenLink(id *broadsheet.Identity, token string, now time.Time) (Link, error
 // waits either way (an editor can still approve it), and the submitter's
 // answer never depends on it, so a failure is logged, never answered.
 func (v *Verification) mailLink(ctx context.Context, st SubmitStore, id *broadsheet.Identity, c *broadsheet.Comment, address, verifyURL string, now time.Time) {
-	window := v.MailWindow
-	if window <= 0 {
-		window = defaultMailWindow
-	}
-	claimed, err := st.ClaimWindow(ctx, broadsheet.FloodKeyMail+c.EmailHash, now, window)
-	if err != nil || !claimed {
-		if err != nil {
-			slog.WarnContext(ctx, "verification mail: window", "err", err)
-		}
+	if !claimMailWindow(ctx, st, broadsheet.FloodKeyMail+c.EmailHash, now, v.MailWindow, defaultMailWindow, "verification mail") {
 		return
 	}
 	lifetime := v.LinkLifetime
@@ -225,4 +217,24 @@ func (p *Public) Confirm(ctx context.Context, token string) (*Confirmed, error) 
 		p.Replies.Published(ctx, p.Store, p.Identity, c, nil, p.Links, now)
 	}
 	return out, nil
+}
+
+// windowClaimer is the store's conditional window: true for the first claim
+// of key in window.
+type windowClaimer interface {
+	ClaimWindow(ctx context.Context, key string, now time.Time, window time.Duration) (bool, error)
+}
+
+// claimMailWindow claims the window that limits a best-effort mail (window,
+// or fallback when unset). A store failure is logged and sends nothing: mail
+// is never worth failing or repeating the comment's own work for.
+func claimMailWindow(ctx context.Context, st windowClaimer, key string, now time.Time, window, fallback time.Duration, what string) bool {
+	if window <= 0 {
+		window = fallback
+	}
+	claimed, err := st.ClaimWindow(ctx, key, now, window)
+	if err != nil {
+		slog.WarnContext(ctx, what+": window", "err", err)
+	}
+	return err == nil && claimed
 }
