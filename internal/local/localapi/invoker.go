@@ -8,6 +8,7 @@
 package localapi
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -77,7 +78,37 @@ type InProcess struct {
 
 type inProcessFn struct {
 	mu      sync.Mutex
-	handler lambda.Handler
+	handler any              // what the factory returned, once it succeeded
+	idle    []lambda.Handler // wrappers of handler not in use
+}
+
+// acquire returns a lambda.Handler over the function's handler that no other
+// invocation is using. aws-lambda-go's Invoke returns the bytes of a pooled
+// buffer that the wrapper's next invocation reuses, so concurrent
+// invocations must not share a wrapper (in Lambda each execution
+// environment serves one request at a time); release puts it back once its
+// answer is copied.
+func (fn *inProcessFn) acquire() lambda.Handler {
+	fn.mu.Lock()
+	defer fn.mu.Unlock()
+	if n := len(fn.idle); n > 0 {
+		h := fn.idle[n-1]
+		fn.idle = fn.idle[:n-1]
+		return h
+	}
+	if lh, ok := fn.handler.(lambda.Handler); ok {
+		return lh
+	}
+	return lambda.NewHandler(fn.handler)
+}
+
+func (fn *inProcessFn) release(h lambda.Handler) {
+	if _, ok := fn.handler.(lambda.Handler); ok {
+		return // the factory's own Handler: nothing to pool
+	}
+	fn.mu.Lock()
+	fn.idle = append(fn.idle, h)
+	fn.mu.Unlock()
 }
 
 // NewInProcess returns an in-process Invoker.
@@ -146,10 +177,10 @@ func (p *InProcess) Invoke(ctx context.Context, function string, payload []byte)
 		InvokedFunctionArn: fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", p.cfg.Template.Region, p.cfg.Template.AccountID, f.LogicalID),
 	})
 
-	h, err := p.handler(ctx, fn, f)
-	if err != nil {
+	if err := p.init(ctx, fn, f); err != nil {
 		return nil, err
 	}
+	h := fn.acquire()
 
 	type result struct {
 		out []byte
@@ -163,6 +194,8 @@ func (p *InProcess) Invoke(ctx context.Context, function string, payload []byte)
 			}
 		}()
 		out, err := h.Invoke(ctx, payload)
+		out = bytes.Clone(out) // before the wrapper's buffer can be reused
+		fn.release(h)
 		if err != nil {
 			var fe *FunctionError
 			if !errors.As(err, &fe) {
@@ -182,11 +215,12 @@ func (p *InProcess) Invoke(ctx context.Context, function string, payload []byte)
 	}
 }
 
-func (p *InProcess) handler(ctx context.Context, fn *inProcessFn, f *samtemplate.Function) (lambda.Handler, error) {
+// init runs the function's factory once, like a Lambda init phase.
+func (p *InProcess) init(ctx context.Context, fn *inProcessFn, f *samtemplate.Function) error {
 	fn.mu.Lock()
 	defer fn.mu.Unlock()
 	if fn.handler != nil {
-		return fn.handler, nil
+		return nil
 	}
 	factory := p.cfg.Factories[f.CodeUri]
 	if factory == nil {
@@ -195,7 +229,7 @@ func (p *InProcess) handler(ctx context.Context, fn *inProcessFn, f *samtemplate
 			known = append(known, k)
 		}
 		sort.Strings(known)
-		return nil, &FunctionError{Function: f.LogicalID, Type: "Runtime.InvalidEntrypoint",
+		return &FunctionError{Function: f.LogicalID, Type: "Runtime.InvalidEntrypoint",
 			Message: fmt.Sprintf("no local factory registered for CodeUri %q (registered: %v); add it to cmd/local/functions.go", f.CodeUri, known)}
 	}
 	env := p.Environment(f.LogicalID)
@@ -212,17 +246,13 @@ func (p *InProcess) handler(ctx context.Context, fn *inProcessFn, f *samtemplate
 		return err
 	}()
 	if err != nil {
-		return nil, &FunctionError{Function: f.LogicalID, Type: "Runtime.InitError", Message: err.Error()}
+		return &FunctionError{Function: f.LogicalID, Type: "Runtime.InitError", Message: err.Error()}
 	}
 	if h == nil {
-		return nil, &FunctionError{Function: f.LogicalID, Type: "Runtime.InitError", Message: "factory returned a nil handler"}
+		return &FunctionError{Function: f.LogicalID, Type: "Runtime.InitError", Message: "factory returned a nil handler"}
 	}
-	if lh, ok := h.(lambda.Handler); ok {
-		fn.handler = lh
-	} else {
-		fn.handler = lambda.NewHandler(h)
-	}
-	return fn.handler, nil
+	fn.handler = h
+	return nil
 }
 
 func newUUID() string {
